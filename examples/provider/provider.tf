@@ -1,0 +1,17 @@
+terraform {
+  required_providers {
+    registry = {
+      source = "seed-a8ff584c/registry"
+    }
+  }
+}
+
+# With no arguments, public images are read anonymously and the credentials
+# of `docker login` are used where they exist.
+provider "registry" {
+  # A registry of your own that serves plain HTTP or a self-signed certificate.
+  insecure_registries = ["registry.home.arpa:5000"]
+
+  # The most one data source's read may take, every page and retry included.
+  timeout = "1m"
+}

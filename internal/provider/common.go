@@ -1,0 +1,126 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
+)
+
+// dataSourceBase holds what both data sources share: the provider's data and
+// the image and registry arguments.
+type dataSourceBase struct {
+	data *providerData
+}
+
+func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected Provider Data",
+			fmt.Sprintf("The data source was handed %T instead of the provider's data. This is a bug in the provider: please report it.", req.ProviderData))
+		return
+	}
+	b.data = data
+}
+
+func imageAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Required: true,
+		MarkdownDescription: "The repository, written as in `docker pull` but without tag or digest: `nginx`, `pihole/pihole`, " +
+			"`ghcr.io/acme/app`, `127.0.0.1:5000/team/app`. A first path part that holds a `.` or a `:`, or is `localhost`, " +
+			"is the registry host; without one the image is on Docker Hub, where a one-part name such as `nginx` means `library/nginx`.",
+		Validators: []validator.String{parsed{what: "image", parse: func(s string) error {
+			_, err := registry.ParseImage(s, "")
+			return err
+		}}},
+	}
+}
+
+func registryAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional: true,
+		MarkdownDescription: "The registry host (`ghcr.io`, `quay.io`, `127.0.0.1:5000`), for configurations that keep it apart from " +
+			"`image`. Setting both `registry` and a host inside `image` is an error. Outputs then name the image `<registry>/<image>`.",
+		Validators: []validator.String{parsed{what: "registry", parse: registry.CheckRegistryHost}},
+	}
+}
+
+func imageRefAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Computed:            true,
+		MarkdownDescription: "`<name>:<tag>`, where `<name>` is the image as written (`<registry>/<image>` when `registry` is set).",
+	}
+}
+
+func pinnedRefAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Computed: true,
+		MarkdownDescription: "`<name>:<tag>@<digest>`: a reference that pulls exactly the image read, and changes " +
+			"whenever the tag moves to another image.",
+	}
+}
+
+// imageRegistryValidator checks image and registry together once both are
+// known: a host in both is an error.
+type imageRegistryValidator struct{}
+
+var _ datasource.ConfigValidator = imageRegistryValidator{}
+
+func (imageRegistryValidator) Description(context.Context) string {
+	return "image must not name a registry host when registry is set"
+}
+
+func (v imageRegistryValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (imageRegistryValidator) ValidateDataSource(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var image, reg types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("image"), &image)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("registry"), &reg)...)
+	if resp.Diagnostics.HasError() || !known(image) || !known(reg) {
+		return
+	}
+	if _, err := registry.ParseImage(image.ValueString(), ""); err != nil {
+		return // the image's own validator reports it
+	}
+	if err := registry.CheckRegistryHost(reg.ValueString()); err != nil {
+		return // the registry's own validator reports it
+	}
+	if _, err := registry.ParseImage(image.ValueString(), reg.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("registry"), "Conflicting Registry", err.Error())
+	}
+}
+
+func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
+
+// readContext bounds a read by the provider's timeout.
+func (b *dataSourceBase) readContext(ctx context.Context, resp *datasource.ReadResponse) (context.Context, context.CancelFunc, bool) {
+	if b.data == nil {
+		resp.Diagnostics.AddError("Provider Not Configured",
+			"The registry provider was not configured before this data source was read. This is a bug in the provider or in Terraform: please report it.")
+		return ctx, func() {}, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, b.data.timeout)
+	return ctx, cancel, true
+}
+
+// parseImage parses the image and registry arguments, reporting an error at
+// the attribute.
+func parseImage(image, reg types.String, resp *datasource.ReadResponse) (registry.Image, bool) {
+	img, err := registry.ParseImage(image.ValueString(), reg.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("image"), "Invalid Image", err.Error())
+		return registry.Image{}, false
+	}
+	return img, true
+}

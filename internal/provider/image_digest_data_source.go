@@ -1,0 +1,131 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
+)
+
+const defaultTag = "latest"
+
+var (
+	_ datasource.DataSource                     = (*imageDigestDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*imageDigestDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*imageDigestDataSource)(nil)
+)
+
+func newImageDigestDataSource() datasource.DataSource { return &imageDigestDataSource{} }
+
+type imageDigestDataSource struct {
+	dataSourceBase
+}
+
+type imageDigestModel struct {
+	Image     types.String `tfsdk:"image"`
+	Registry  types.String `tfsdk:"registry"`
+	Tag       types.String `tfsdk:"tag"`
+	Platform  types.String `tfsdk:"platform"`
+	Digest    types.String `tfsdk:"digest"`
+	ImageRef  types.String `tfsdk:"image_ref"`
+	PinnedRef types.String `tfsdk:"pinned_ref"`
+}
+
+func (d *imageDigestDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_image_digest"
+}
+
+func (d *imageDigestDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the digest of `image:tag`, so that a moving tag such as `latest` or `stable` shows up in " +
+			"the plan when it points to a new image. Use `pinned_ref` where the image is deployed, and a redeploy happens " +
+			"exactly when the image changes.",
+		Attributes: map[string]schema.Attribute{
+			"image":    imageAttribute(),
+			"registry": registryAttribute(),
+			"tag": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "The tag to read. Defaults to `latest`.",
+				Validators: []validator.String{parsed{what: "tag", parse: func(s string) error {
+					if _, err := name.NewTag("example/image:" + s); err != nil {
+						return fmt.Errorf("tag %q is not a valid tag: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'", s)
+					}
+					return nil
+				}}},
+			},
+			"platform": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "`os/arch` or `os/arch/variant` (`linux/amd64`, `linux/arm64`, `linux/arm/v7`). When set, `digest` is " +
+					"the digest of that platform's manifest inside a multi-platform index. Matching follows containerd: an unset " +
+					"variant matches any, `arm64` means `arm64/v8`, and aliases such as `x86_64` and `aarch64` are understood. For a " +
+					"single-platform image, the image's own platform (from its config) must match, else the read fails and names " +
+					"the platform there is.",
+				Validators: []validator.String{parsed{what: "platform", parse: func(s string) error {
+					_, err := registry.ParsePlatform(s)
+					return err
+				}}},
+			},
+			"digest": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "The manifest digest of the tag (`sha256:…`): for a multi-platform image, the digest of its index; " +
+					"with `platform`, the digest of that platform's manifest.",
+			},
+			"image_ref":  imageRefAttribute(),
+			"pinned_ref": pinnedRefAttribute(),
+		},
+	}
+}
+
+func (d *imageDigestDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{imageRegistryValidator{}}
+}
+
+func (d *imageDigestDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m imageDigestModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, ok := d.readContext(ctx, resp)
+	defer cancel()
+	if !ok {
+		return
+	}
+	img, ok := parseImage(m.Image, m.Registry, resp)
+	if !ok {
+		return
+	}
+	tag := defaultTag
+	if !m.Tag.IsNull() {
+		tag = m.Tag.ValueString()
+	}
+
+	var digest string
+	var err error
+	if m.Platform.IsNull() {
+		digest, err = d.data.client.Digest(ctx, img, tag)
+	} else {
+		p, perr := registry.ParsePlatform(m.Platform.ValueString())
+		if perr != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("platform"), "Invalid Platform", perr.Error())
+			return
+		}
+		digest, err = d.data.client.PlatformDigest(ctx, img, tag, p)
+	}
+	if err != nil {
+		addRegistryError(&resp.Diagnostics, "Cannot Read Digest", err)
+		return
+	}
+
+	m.Digest = types.StringValue(digest)
+	m.ImageRef = types.StringValue(img.Name + ":" + tag)
+	m.PinnedRef = types.StringValue(img.Name + ":" + tag + "@" + digest)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

@@ -1,0 +1,63 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// memo remembers values by key for the life of a provider run. Concurrent
+// asks for the same key wait on one call; failures are not remembered, so a
+// later ask tries again.
+type memo[V any] struct {
+	group singleflight.Group
+	mu    sync.Mutex
+	done  map[string]V
+}
+
+func (m *memo[V]) get(ctx context.Context, key string, fetch func(context.Context) (V, error)) (V, bool, error) {
+	var zero V
+	for {
+		m.mu.Lock()
+		v, ok := m.done[key]
+		m.mu.Unlock()
+		if ok {
+			return v, true, nil
+		}
+		ch := m.group.DoChan(key, func() (any, error) {
+			v, err := fetch(ctx)
+			if err != nil {
+				return nil, err
+			}
+			m.mu.Lock()
+			if m.done == nil {
+				m.done = make(map[string]V)
+			}
+			m.done[key] = v
+			m.mu.Unlock()
+			return v, nil
+		})
+		select {
+		case <-ctx.Done():
+			return zero, false, ctx.Err()
+		case r := <-ch:
+			if r.Err != nil {
+				// The call we waited on was run under another caller's
+				// context; if that one was cancelled and ours was not, ask
+				// again instead of failing with someone else's cancellation.
+				if r.Shared && ctx.Err() == nil && (errors.Is(r.Err, context.Canceled) || errors.Is(r.Err, context.DeadlineExceeded)) {
+					continue
+				}
+				return zero, false, r.Err
+			}
+			v, ok := r.Val.(V)
+			if !ok {
+				return zero, false, fmt.Errorf("internal error: cached value of type %T", r.Val)
+			}
+			return v, r.Shared, nil
+		}
+	}
+}

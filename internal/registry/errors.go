@@ -1,0 +1,75 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+)
+
+// Error is what every Client call returns when a registry could not answer:
+// it names what was being done, to which image, on which registry, and the
+// HTTP status when there was one.
+type Error struct {
+	// Op says what was being done: "list tags", "read the digest of 1.2".
+	Op string
+	// Image is the image as the user spelled it.
+	Image string
+	// Registry is the registry host.
+	Registry string
+	// Status is the HTTP status code, or 0 when no response came.
+	Status int
+	// Err is the underlying error.
+	Err error
+}
+
+func (e *Error) Error() string {
+	status := ""
+	if e.Status != 0 {
+		status = fmt.Sprintf(" (HTTP %d %s)", e.Status, http.StatusText(e.Status))
+	}
+	return fmt.Sprintf("cannot %s of %s on registry %s%s: %v", e.Op, e.Image, e.Registry, status, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Hint says what the user can do about the error, in one sentence.
+func (e *Error) Hint() string {
+	var netErr net.Error
+	switch {
+	case errors.Is(e.Err, context.DeadlineExceeded):
+		return "The registry did not answer within the provider's timeout: check that it is reachable, or raise timeout in the provider block."
+	case errors.Is(e.Err, context.Canceled):
+		return "The read was cancelled."
+	case e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden:
+		return "The registry refused the request: check the image name, and that the credentials for " + e.Registry + " (docker login, or the provider's credentials) may read it."
+	case e.Status == http.StatusNotFound:
+		return "The registry has no such repository or tag: check the image name and tag (some registries answer 404 instead of 401 to anonymous requests for private images)."
+	case e.Status == http.StatusTooManyRequests:
+		return "The registry is rate-limiting these requests: log in to raise the limit, use a mirror, or try again later."
+	case e.Status >= 500:
+		return "The registry failed to answer: try again later."
+	case errors.As(e.Err, &netErr):
+		return "Check that the registry host is right and reachable from here (proxy settings, DNS, TLS certificates; plain-HTTP registries must be listed in insecure_registries)."
+	}
+	return "Check the image name and the registry."
+}
+
+func wrapError(op string, img Image, err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	out := &Error{Op: op, Image: img.Name, Registry: img.Registry, Err: err}
+	var te *transport.Error
+	if errors.As(err, &te) {
+		out.Status = te.StatusCode
+	}
+	return out
+}

@@ -1,0 +1,125 @@
+package registry
+
+import (
+	"fmt"
+	"net"
+	"regexp"
+	"strings"
+
+	"github.com/google/go-containerregistry/pkg/name"
+)
+
+// pathComponent is one part of a repository path, as the OCI distribution
+// specification defines it.
+var pathComponent = regexp.MustCompile(`^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$`)
+
+// DockerHub is the registry host that a name without a host refers to.
+const DockerHub = name.DefaultRegistry
+
+// Image is a repository named the way a user wrote it, with the registry
+// host kept apart and Docker Hub's defaults applied.
+type Image struct {
+	// Name is the image as the user spelled it: "<registry>/<image>" when the
+	// registry was given separately, else the image as written. Outputs use it.
+	Name string
+	// Registry is the registry host, "index.docker.io" for Docker Hub.
+	Registry string
+	// Repository is the path inside the registry ("library/nginx").
+	Repository string
+}
+
+// String returns the image as the user spelled it.
+func (i Image) String() string { return i.Name }
+
+// ParseImage parses image (a repository as written in `docker pull`, without
+// tag or digest) and registry (a host kept apart, or ""). A first path part
+// that holds a "." or a ":", or is "localhost", is a registry host; no host
+// means Docker Hub, where a one-part name means "library/<name>".
+func ParseImage(image, registry string) (Image, error) {
+	if strings.TrimSpace(image) == "" {
+		return Image{}, fmt.Errorf("image is empty: give a repository such as \"nginx\" or \"ghcr.io/acme/app\"")
+	}
+	if image != strings.TrimSpace(image) {
+		return Image{}, fmt.Errorf("image %q has leading or trailing whitespace: remove it", image)
+	}
+	if strings.Contains(image, "://") {
+		return Image{}, fmt.Errorf("image %q holds a URL scheme: write the repository as in `docker pull`, without %q", image, image[:strings.Index(image, "://")+3])
+	}
+	if i := strings.IndexByte(image, '@'); i >= 0 {
+		return Image{}, fmt.Errorf("image %q holds a digest (%s): remove it; the digest is read from the registry", image, image[i:])
+	}
+	parts := strings.Split(image, "/")
+	last := parts[len(parts)-1]
+	if i := strings.IndexByte(last, ':'); i >= 0 {
+		return Image{}, fmt.Errorf("image %q holds a tag (%s): remove it from image and use the tag argument or the filter instead", image, last[i:])
+	}
+	hasHost := len(parts) > 1 && isHost(parts[0])
+
+	full := image
+	display := image
+	if registry != "" {
+		if err := CheckRegistryHost(registry); err != nil {
+			return Image{}, err
+		}
+		if hasHost {
+			return Image{}, fmt.Errorf("image %q already names the registry host %q, and registry is set to %q: set only one of them", image, parts[0], registry)
+		}
+		full = registry + "/" + image
+		display = full
+	}
+	path := parts
+	if hasHost {
+		path = parts[1:]
+	}
+	for _, component := range path {
+		if !pathComponent.MatchString(component) {
+			return Image{}, fmt.Errorf("image %q is not a valid repository name: each part between slashes must be lower-case letters and digits, joined by '.', '_', '__' or '-' (part %q is not)", display, component)
+		}
+	}
+	repo, err := name.NewRepository(full)
+	if err != nil {
+		return Image{}, fmt.Errorf("image %q is not a valid repository name: %w", display, err)
+	}
+	return Image{
+		Name:       display,
+		Registry:   repo.RegistryStr(),
+		Repository: repo.RepositoryStr(),
+	}, nil
+}
+
+// CheckRegistryHost reports whether host can stand alone as a registry
+// ("ghcr.io", "127.0.0.1:5000"), with an error that says what to write.
+func CheckRegistryHost(host string) error {
+	if host != strings.TrimSpace(host) || host == "" {
+		return fmt.Errorf("registry %q is not a host name: give a host such as \"ghcr.io\" or \"127.0.0.1:5000\"", host)
+	}
+	if i := strings.Index(host, "://"); i >= 0 {
+		return fmt.Errorf("registry %q holds a URL scheme: remove %q and give only the host", host, host[:i+3])
+	}
+	if strings.ContainsAny(host, "/@") {
+		return fmt.Errorf("registry %q is not a host name: give only the host (and port), and put the path in image", host)
+	}
+	if _, err := name.NewRegistry(host); err != nil {
+		return fmt.Errorf("registry %q is not a host name: %w", host, err)
+	}
+	return nil
+}
+
+func isHost(part string) bool {
+	return part == "localhost" || strings.ContainsAny(part, ".:")
+}
+
+// IsLoopback reports whether a registry host (with or without port) is a
+// loopback address: localhost, 127.0.0.0/8 or ::1.
+func IsLoopback(host string) bool {
+	h := host
+	if hh, _, err := net.SplitHostPort(host); err == nil {
+		h = hh
+	}
+	h = strings.Trim(h, "[]")
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,32 @@
+// Command terraform-provider-registry serves the registry provider to
+// Terraform and OpenTofu over plugin protocol 6.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/provider"
+)
+
+//go:generate go -C tools/docs tool tfplugindocs generate --provider-dir ../.. --provider-name registry
+
+// version is set by goreleaser with -X main.version.
+var version = "dev"
+
+func main() {
+	var debug bool
+	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
+	flag.Parse()
+
+	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+		Address: "registry.terraform.io/seed-a8ff584c/registry",
+		Debug:   debug,
+	})
+	if err != nil {
+		log.Fatal(err.Error())
+	}
+}

@@ -2,6 +2,8 @@ package tagfilter
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -194,46 +196,95 @@ func (f *Filter) Compare(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-// sortEntry locates the key of one kept tag in the shared key arena.
+// sortEntry locates the key of one kept tag in the shared key arena. head
+// holds the first 16 bytes of the key (zero-padded), big-endian, so that
+// most comparisons do not reach the arena.
 type sortEntry struct {
-	off, end int
-	tag      int // index into the input
+	head     [2]uint64
+	off, end uint32
+	tag      uint32 // index into the input
+}
+
+func compareEntries(arena []byte) func(x, y sortEntry) int {
+	return func(x, y sortEntry) int {
+		if x.head[0] != y.head[0] {
+			if x.head[0] < y.head[0] {
+				return -1
+			}
+			return 1
+		}
+		if x.head[1] != y.head[1] {
+			if x.head[1] < y.head[1] {
+				return -1
+			}
+			return 1
+		}
+		return bytes.Compare(arena[x.off:x.end], arena[y.off:y.end])
+	}
 }
 
 // Sort returns the tags the filter keeps, newest first, each once. The input
 // is not modified.
 func (f *Filter) Sort(tags []string) []string {
-	arena, entries := f.keys(tags)
-	slices.SortFunc(entries, func(x, y sortEntry) int {
-		return bytes.Compare(arena[x.off:x.end], arena[y.off:y.end])
-	})
+	arena, entries, ok := f.keys(tags)
+	if !ok {
+		return f.sortByCompare(tags)
+	}
+	slices.SortFunc(entries, compareEntries(arena))
 	out := make([]string, 0, len(entries))
 	for i := len(entries) - 1; i >= 0; i-- {
-		e := entries[i]
-		if i < len(entries)-1 && tags[e.tag] == out[len(out)-1] {
+		tag := tags[entries[i].tag]
+		if len(out) > 0 && tag == out[len(out)-1] {
 			continue // equal keys mean equal tags: a duplicate
 		}
-		out = append(out, tags[e.tag])
+		out = append(out, tag)
 	}
 	return out
 }
 
-// keys builds the sort keys of the kept tags in one arena.
-func (f *Filter) keys(tags []string) ([]byte, []sortEntry) {
+// keys builds the sort keys of the kept tags in one arena. ok is false when
+// the keys would not fit in 4 GiB.
+func (f *Filter) keys(tags []string) (arena []byte, entries []sortEntry, ok bool) {
 	size := 0
 	for _, t := range tags {
 		size += len(t)
 	}
-	arena := make([]byte, 0, 2*size+8*len(tags))
-	entries := make([]sortEntry, 0, len(tags))
+	if 3*size+16*len(tags) > math.MaxUint32 {
+		return nil, nil, false
+	}
+	arena = make([]byte, 0, 2*size+8*len(tags))
+	entries = make([]sortEntry, 0, len(tags))
 	for i, t := range tags {
-		text, ok := f.VersionText(t)
-		if !ok {
+		text, kept := f.VersionText(t)
+		if !kept {
 			continue
 		}
 		off := len(arena)
 		arena = appendKey(arena, text, t)
-		entries = append(entries, sortEntry{off: off, end: len(arena), tag: i})
+		if len(arena) > math.MaxUint32 {
+			return nil, nil, false
+		}
+		entries = append(entries, sortEntry{head: keyHead(arena[off:]), off: uint32(off), end: uint32(len(arena)), tag: uint32(i)})
 	}
-	return arena, entries
+	return arena, entries, true
+}
+
+// keyHead returns the first 16 bytes of key, zero-padded, as two
+// big-endian numbers. keyHead(a) < keyHead(b) implies a < b bytewise.
+func keyHead(key []byte) [2]uint64 {
+	var b [16]byte
+	copy(b[:], key)
+	return [2]uint64{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
+}
+
+// sortByCompare is Sort for inputs too large for the key arena.
+func (f *Filter) sortByCompare(tags []string) []string {
+	var out []string
+	for _, t := range tags {
+		if f.Keep(t) {
+			out = append(out, t)
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int { return f.Compare(b, a) })
+	return slices.Compact(out)
 }

@@ -1,5 +1,7 @@
 package tagfilter
 
+import "strings"
+
 // A sort key is a byte string whose bytewise order is the full order of the
 // specification (steps 1 to 5). Sort and Select build one key per kept tag
 // and compare keys with bytes.Compare only.
@@ -55,30 +57,45 @@ func appendLength(dst []byte, n int) []byte {
 // appendNumber appends number(d) for a digit string d.
 func appendNumber(dst []byte, d string) []byte {
 	d = trimZeros(d)
-	dst = appendLength(dst, len(d))
+	if len(d) < lenShortMax {
+		dst = append(dst, byte(lenShortBase+len(d)))
+	} else {
+		dst = appendLength(dst, len(d))
+	}
 	return append(dst, d...)
 }
 
 // appendKey appends the sort key of a kept tag whose version text is text.
+// It splits the text the way splitVersion, nextComponent and nextPiece do,
+// in one pass.
 func appendKey(dst []byte, text, tag string) []byte {
-	nums, suffix := splitVersion(stripV(text))
+	s := stripV(text)
 
-	// Step 1.
+	// Step 1: the numeric part, up to its last non-zero component.
 	end := len(dst)
 	count := 0
-	for rest := nums; rest != ""; {
-		var comp string
-		comp, rest = nextComponent(rest)
+	i := 0
+	for i < len(s) && isDigit(s[i]) {
+		j := i + 1
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
 		count++
-		dst = appendNumber(dst, comp)
-		if trimZeros(comp) != "" {
+		dst = appendNumber(dst, s[i:j])
+		if dst[len(dst)-1] != lenShortBase { // not zero
 			end = len(dst)
+		}
+		i = j
+		if i+1 < len(s) && s[i] == '.' && isDigit(s[i+1]) {
+			i++
+		} else {
+			break
 		}
 	}
 	dst = append(dst[:end], keyEnd)
 
 	// Steps 2 and 3.
-	if suffix == "" {
+	if suffix := s[i:]; suffix == "" {
 		dst = append(dst, keyEmptySuffix)
 	} else {
 		dst = append(dst, keySuffix)
@@ -95,11 +112,15 @@ func appendKey(dst []byte, text, tag string) []byte {
 				continue
 			}
 			dst = append(dst, keyTextPiece)
-			for i := 0; i < len(piece); i++ {
-				if piece[i] == 0 {
-					dst = append(dst, 0x00, 0xff)
-				} else {
-					dst = append(dst, piece[i])
+			if strings.IndexByte(piece, 0) < 0 {
+				dst = append(dst, piece...)
+			} else {
+				for k := 0; k < len(piece); k++ {
+					if piece[k] == 0 {
+						dst = append(dst, 0x00, 0xff)
+					} else {
+						dst = append(dst, piece[k])
+					}
 				}
 			}
 			dst = append(dst, 0x00, 0x01)

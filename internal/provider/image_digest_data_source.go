@@ -3,8 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 
-	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -53,12 +53,7 @@ func (d *imageDigestDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"tag": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "The tag to read. Defaults to `latest`.",
-				Validators: []validator.String{parsed{what: "tag", parse: func(s string) error {
-					if _, err := name.NewTag("example/image:" + s); err != nil {
-						return fmt.Errorf("tag %q is not a valid tag: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'", s)
-					}
-					return nil
-				}}},
+				Validators: []validator.String{parsed{what: "tag", parse: checkTag}},
 			},
 			"platform": schema.StringAttribute{
 				Optional: true,
@@ -81,6 +76,16 @@ func (d *imageDigestDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"pinned_ref": pinnedRefAttribute(),
 		},
 	}
+}
+
+// tagPattern is a tag as the OCI distribution specification defines it.
+var tagPattern = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+
+func checkTag(s string) error {
+	if !tagPattern.MatchString(s) {
+		return fmt.Errorf("tag %q is not a valid tag: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'", s)
+	}
+	return nil
 }
 
 func (d *imageDigestDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {

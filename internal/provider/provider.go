@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -65,6 +66,7 @@ func (p *registryProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				MarkdownDescription: "Registry hosts (`host` or `host:port`) that may be reached over plain HTTP or over TLS " +
 					"without verifying the certificate. Only these hosts and loopback hosts (`localhost`, `127.0.0.0/8`, `::1`) " +
 					"may fall back to plain HTTP; every other registry is reached over HTTPS with verified certificates.",
+				Validators: []validator.Set{setvalidator.ValueStringsAre(parsed{what: "registry host", parse: registry.CheckRegistryHost})},
 			},
 			"timeout": schema.StringAttribute{
 				Optional: true,

@@ -21,7 +21,7 @@ func (c *Client) Digest(ctx context.Context, img Image, tag string) (string, err
 	d, _, err := c.digests.get(ctx, key, func(ctx context.Context) (string, error) {
 		return c.headDigest(ctx, img, tag)
 	})
-	return d, err
+	return d, wrapError("read the digest of tag "+tag, img, err)
 }
 
 // PlatformDigest returns the digest of the manifest for platform p inside
@@ -33,7 +33,7 @@ func (c *Client) PlatformDigest(ctx context.Context, img Image, tag string, p Pl
 	d, _, err := c.digests.get(ctx, key, func(ctx context.Context) (string, error) {
 		return c.platformDigest(ctx, img, tag, p)
 	})
-	return d, err
+	return d, wrapError("read the "+p.String()+" digest of tag "+tag, img, err)
 }
 
 func (c *Client) reference(img Image, tag string) (name.Tag, error) {

@@ -18,7 +18,7 @@ func (c *Client) ListTags(ctx context.Context, img Image) ([]string, error) {
 		return c.listTags(ctx, img)
 	})
 	if err != nil {
-		return nil, err
+		return nil, wrapError("list the tags", img, err)
 	}
 	if cached {
 		c.log(ctx, "tag list shared with an earlier read", map[string]any{"image": img.Name, "tags": len(tags)})

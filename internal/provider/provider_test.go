@@ -1,0 +1,64 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// protoV6ProviderFactories serve the provider in-process to the Terraform CLI
+// that terraform-plugin-testing runs.
+var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"registry": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// config joins HCL blocks into one configuration.
+func config(blocks ...string) string {
+	return strings.Join(blocks, "\n")
+}
+
+// providerBlock returns a provider block with the given arguments.
+func providerBlock(args ...string) string {
+	return fmt.Sprintf("provider \"registry\" {\n%s\n}\n", strings.Join(args, "\n"))
+}
+
+// errorContaining matches an error whose text holds every part, in order,
+// whatever line breaks Terraform wraps the message with.
+func errorContaining(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		words := strings.Fields(p)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		quoted[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*`))
+}
+
+func TestProviderValidation(t *testing.T) {
+	t.Parallel()
+	ds := `data "registry_image_digest" "x" { image = "127.0.0.1:1/x" }`
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config(providerBlock(`timeout = "soon"`), ds),
+				ExpectError: errorContaining("Invalid Timeout", `timeout "soon" is not a duration`),
+			},
+			{
+				Config:      config(providerBlock(`timeout = "-1s"`), ds),
+				ExpectError: errorContaining("Invalid Timeout", "must be greater than zero"),
+			},
+			{
+				Config:      config(providerBlock(`insecure_registries = ["https://registry.example"]`), ds),
+				ExpectError: errorContaining("Invalid Registry Host", `registry "https://registry.example" holds a URL scheme`),
+			},
+		},
+	})
+}

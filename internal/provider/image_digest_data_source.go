@@ -53,7 +53,7 @@ func (d *imageDigestDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"tag": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "The tag to read. Defaults to `latest`.",
-				Validators: []validator.String{parsed{what: "tag", parse: checkTag}},
+				Validators:          []validator.String{parsed{what: "tag", parse: checkTag}},
 			},
 			"platform": schema.StringAttribute{
 				Optional: true,

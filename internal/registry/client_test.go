@@ -1,0 +1,179 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+)
+
+func newClient(t *testing.T) *Client {
+	t.Helper()
+	c, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func mustImage(t *testing.T, image string) Image {
+	t.Helper()
+	img, err := ParseImage(image, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// TestClientReadsOnce asks for the same tag list and digest from many
+// goroutines at once, and again afterwards: the registry sees one request
+// for each.
+func TestClientReadsOnce(t *testing.T) {
+	t.Parallel()
+	reg := registrytest.NewInProcess(t)
+	digests := reg.PushTags(t, "acme/app", "1.0", "1.1", "2.0")
+	c := newClient(t)
+	img := mustImage(t, reg.Host+"/acme/app")
+
+	const askers = 20
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*askers)
+	for range askers {
+		wg.Go(func() {
+			tags, err := c.ListTags(t.Context(), img)
+			if err == nil && len(tags) != 3 {
+				err = fmt.Errorf("got %d tags, want 3", len(tags))
+			}
+			errs <- err
+			d, err := c.Digest(t.Context(), img, "2.0")
+			if err == nil && d != digests["2.0"].String() {
+				err = fmt.Errorf("digest %s, want %s", d, digests["2.0"])
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.ListTags(t.Context(), img); err != nil {
+		t.Fatal(err)
+	}
+	if got := reg.Requests.TagList.Load(); got != 1 {
+		t.Errorf("tag list requests = %d, want 1", got)
+	}
+	if got := reg.Requests.ManifestHead.Load(); got != 1 {
+		t.Errorf("manifest HEAD requests = %d, want 1", got)
+	}
+	if got := reg.Requests.ManifestGet.Load(); got != 0 {
+		t.Errorf("manifest GET requests = %d, want 0: a digest is read with HEAD", got)
+	}
+	if got := reg.Requests.Ping.Load(); got != 1 {
+		t.Errorf("pings = %d, want 1", got)
+	}
+}
+
+// TestClientDoesNotRememberFailures: a failed read is tried again by the
+// next ask, so one failure does not stick for the whole run.
+func TestClientDoesNotRememberFailures(t *testing.T) {
+	t.Parallel()
+	reg := registrytest.NewInProcess(t)
+	c := newClient(t)
+	img := mustImage(t, reg.Host+"/acme/late")
+	if _, err := c.ListTags(t.Context(), img); err == nil {
+		t.Fatal("listing a repository that does not exist succeeded")
+	}
+	reg.PushTags(t, "acme/late", "1.0")
+	tags, err := c.ListTags(t.Context(), img)
+	if err != nil || len(tags) != 1 {
+		t.Fatalf("second ListTags = %v, %v; want [1.0]", tags, err)
+	}
+}
+
+func TestClientErrors(t *testing.T) {
+	t.Parallel()
+	reg := registrytest.NewInProcess(t)
+	reg.PushTags(t, "acme/app", "1.0")
+	c := newClient(t)
+
+	_, err := c.Digest(t.Context(), mustImage(t, reg.Host+"/acme/app"), "9.9")
+	var re *Error
+	if !errors.As(err, &re) {
+		t.Fatalf("Digest of a missing tag: %v, want a *registry.Error", err)
+	}
+	if re.Status != http.StatusNotFound || re.Registry != reg.Host || re.Image != reg.Host+"/acme/app" {
+		t.Errorf("error = %+v, want status 404, registry %s, image %s/acme/app", re, reg.Host, reg.Host)
+	}
+	for _, want := range []string{"tag 9.9", reg.Host + "/acme/app", "HTTP 404"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if !strings.Contains(re.Hint(), "no such repository or tag") {
+		t.Errorf("hint %q does not explain a 404", re.Hint())
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err = c.ListTags(ctx, mustImage(t, reg.Host+"/acme/other"))
+	if !errors.Is(err, context.Canceled) || !errors.As(err, &re) {
+		t.Errorf("ListTags with a cancelled context: %v, want a *registry.Error wrapping context.Canceled", err)
+	}
+}
+
+// TestDigestWithoutHeader puts a proxy in front of the registry that drops
+// Docker-Content-Digest from HEAD answers: the client then reads the
+// manifest once and hashes it.
+func TestDigestWithoutHeader(t *testing.T) {
+	t.Parallel()
+	reg := registrytest.NewInProcess(t)
+	want := reg.PushImage(t, "acme/app", "1.0").String()
+	target, err := url.Parse(reg.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ModifyResponse = func(resp *http.Response) error {
+		if resp.Request.Method == http.MethodHead {
+			resp.Header.Del("Docker-Content-Digest")
+		}
+		return nil
+	}
+	srv := httptest.NewServer(proxy)
+	t.Cleanup(srv.Close)
+
+	c := newClient(t)
+	img := mustImage(t, strings.TrimPrefix(srv.URL, "http://")+"/acme/app")
+	got, err := c.Digest(t.Context(), img, "1.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Errorf("digest = %s, want %s", got, want)
+	}
+	if h, g := reg.Requests.ManifestHead.Load(), reg.Requests.ManifestGet.Load(); h != 1 || g != 1 {
+		t.Errorf("HEAD %d, GET %d; want one of each", h, g)
+	}
+}
+
+// TestNoInternet proves the guard in TestMain: a request to a host that is
+// not on loopback fails without leaving the machine.
+func TestNoInternet(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	_, err := c.ListTags(t.Context(), mustImage(t, "registry.example.com/acme/app"))
+	if err == nil || !strings.Contains(err.Error(), "proxyconnect") {
+		t.Fatalf("ListTags on a host that is not on loopback: %v, want a proxy connection error", err)
+	}
+}

@@ -2,17 +2,23 @@ package registrytest
 
 import (
 	"crypto/rand"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 )
 
 const (
@@ -28,7 +34,12 @@ const (
 type Option func(*options)
 
 type options struct {
-	maxTags int
+	maxTags       int
+	tls           bool
+	basicUser     string
+	basicPassword string
+	tokenUsers    map[string]string
+	anonymousPull bool
 }
 
 // WithMaxTags sets distribution's tags.maxtags, the most tags one
@@ -38,30 +49,77 @@ func WithMaxTags(n int) Option {
 	return func(o *options) { o.maxTags = n }
 }
 
+// WithTLS has the registry serve HTTPS (distribution's own http.tls) with a
+// certificate for 127.0.0.1, ::1 and localhost from a CA made for the test:
+// see [Registry.CAFile] and [Registry.CertPool]. Plain HTTP requests get a
+// 400.
+//
+// go-containerregistry v0.22.1 takes any loopback host for a plain HTTP
+// registry, so its remote.List follows no https Link from one ("pagination
+// URL scheme "https" does not match registry scheme "http""): list with
+// remote.WithPageSize(0), which distribution answers in one page, or follow
+// the Links by hand.
+func WithTLS() Option {
+	return func(o *options) { o.tls = true }
+}
+
+// WithBasicAuth has the registry require HTTP basic auth as user with
+// password, on every request including GET /v2/ (distribution's htpasswd
+// access controller, with a bcrypt hash of the lowest cost so that each
+// request stays cheap). distribution does not require TLS for it, though
+// its documentation warns against basic auth without TLS.
+func WithBasicAuth(user, password string) Option {
+	return func(o *options) { o.basicUser, o.basicPassword = user, password }
+}
+
+// WithTokenAuth has the registry require bearer tokens from a [TokenServer]
+// that knows users (name to password), as Docker Hub and GHCR do; see
+// [Registry.Token]. The push helpers use the first user in sorted order, so
+// users must not be empty. It cannot be combined with [WithBasicAuth].
+func WithTokenAuth(users map[string]string) Option {
+	return func(o *options) { o.tokenUsers = users }
+}
+
+// WithAnonymousPull has the token server of [WithTokenAuth] give anonymous
+// callers pull access, as to a public repository on Docker Hub.
+func WithAnonymousPull() Option {
+	return func(o *options) { o.anonymousPull = true }
+}
+
 // NewDistribution starts the CNCF distribution registry (the version pinned
 // in tools/registry/go.mod; see [BinaryEnv]) as a child process on
 // 127.0.0.1, with filesystem storage in a temporary directory (on tmpfs
-// where there is one) and deletes enabled, and kills it when the test ends. Its log is printed if the test
-// fails.
+// where there is one) and deletes enabled, and kills it when the test ends.
+// Its log is printed if the test fails.
 //
 // Its tag lists are paged with Link headers (see the package
 // documentation). [Registry.Requests] is nil: requests to distribution are
-// not counted.
+// not counted (TLS ends inside distribution, so counting would need a proxy
+// that changes what is being tested).
 func NewDistribution(t testing.TB, opts ...Option) *Registry {
 	t.Helper()
 	var o options
 	for _, opt := range opts {
 		opt(&o)
 	}
+	if o.basicUser != "" && o.tokenUsers != nil {
+		t.Fatal("registrytest: WithBasicAuth and WithTokenAuth cannot be combined")
+	}
+	if o.tokenUsers != nil && len(o.tokenUsers) == 0 {
+		t.Fatal("registrytest: WithTokenAuth needs at least one user")
+	}
 
 	bin := distributionBinary(t)
 	dir := t.TempDir()
-	storage := storageDir(t)
 	r := &Registry{}
+	parts, err := r.setUp(t, dir, o)
+	if err != nil {
+		t.Fatalf("registrytest: %v", err)
+	}
+	storage := storageDir(t)
 	r.transport = newTransport(r.CertPool)
 	t.Cleanup(r.transport.CloseIdleConnections)
 
-	var logPath string
 	for attempt := 1; ; attempt++ {
 		addr, err := freeAddr()
 		if err != nil {
@@ -69,10 +127,10 @@ func NewDistribution(t testing.TB, opts ...Option) *Registry {
 		}
 		r.Host = addr
 		configPath := filepath.Join(dir, fmt.Sprintf("config-%d.yml", attempt))
-		if err := os.WriteFile(configPath, []byte(distributionConfig(dir, storage, addr, o)), 0o600); err != nil {
+		if err := os.WriteFile(configPath, []byte(distributionConfig(storage, addr, parts)), 0o600); err != nil {
 			t.Fatalf("registrytest: %v", err)
 		}
-		logPath = filepath.Join(dir, fmt.Sprintf("registry-%d.log", attempt))
+		logPath := filepath.Join(dir, fmt.Sprintf("registry-%d.log", attempt))
 		logOnFailure(t, "distribution registry", logPath)
 
 		p, err := startProcess(bin, logPath, "serve", configPath)
@@ -94,8 +152,86 @@ func NewDistribution(t testing.TB, opts ...Option) *Registry {
 	}
 }
 
-// distributionConfig returns the registry's configuration file.
-func distributionConfig(dir, storage, addr string, o options) string {
+// configParts are the parts of the configuration file that depend on the
+// options.
+type configParts struct {
+	maxTags int
+	tls     string // lines of the http section
+	auth    string // the auth section
+}
+
+// setUp makes what o asks for (certificates, an htpasswd file, a token
+// server) in dir, fills in r's fields for them, and returns the parts of the
+// configuration file they need.
+func (r *Registry) setUp(t testing.TB, dir string, o options) (configParts, error) {
+	parts := configParts{maxTags: o.maxTags}
+	var ca *authority
+	if o.tls {
+		var err error
+		if ca, err = newAuthority(dir); err != nil {
+			return configParts{}, err
+		}
+		certFile, keyFile, _, err := ca.issue(dir, "registry")
+		if err != nil {
+			return configParts{}, err
+		}
+		r.CAFile, r.CertPool = ca.pemPath, ca.pool
+		parts.tls = fmt.Sprintf("  tls:\n    certificate: %s\n    key: %s\n", quote(certFile), quote(keyFile))
+	}
+
+	switch {
+	case o.basicUser != "":
+		hash, err := bcrypt.GenerateFromPassword([]byte(o.basicPassword), bcrypt.MinCost)
+		if err != nil {
+			return configParts{}, err
+		}
+		path := filepath.Join(dir, "htpasswd")
+		if err := os.WriteFile(path, fmt.Appendf(nil, "%s:%s\n", o.basicUser, hash), 0o600); err != nil {
+			return configParts{}, err
+		}
+		r.Username, r.Password = o.basicUser, o.basicPassword
+		parts.auth = fmt.Sprintf("auth:\n  htpasswd:\n    realm: registrytest\n    path: %s\n", quote(path))
+
+	case o.tokenUsers != nil:
+		ts, signer, err := newTokenServer(maps.Clone(o.tokenUsers), o.anonymousPull)
+		if err != nil {
+			return configParts{}, err
+		}
+		bundle := filepath.Join(dir, "token-signer.pem")
+		if err := writePEM(bundle, "CERTIFICATE", signer); err != nil {
+			return configParts{}, err
+		}
+		srv := httptest.NewUnstartedServer(ts)
+		scheme := "http"
+		if ca != nil {
+			_, _, pair, err := ca.issue(dir, "token-server")
+			if err != nil {
+				return configParts{}, err
+			}
+			srv.TLS = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
+			srv.StartTLS()
+			scheme = "https"
+		} else {
+			srv.Start()
+		}
+		t.Cleanup(srv.Close)
+		_, port, err := net.SplitHostPort(srv.Listener.Addr().String())
+		if err != nil {
+			return configParts{}, err
+		}
+		ts.Realm = scheme + "://localhost:" + port + "/token"
+		r.Token = ts
+		r.Username = slices.Sorted(maps.Keys(o.tokenUsers))[0]
+		r.Password = o.tokenUsers[r.Username]
+		parts.auth = fmt.Sprintf("auth:\n  token:\n    realm: %s\n    service: %s\n    issuer: %s\n    rootcertbundle: %s\n",
+			quote(ts.Realm), quote(ts.Service), quote(tokenIssuer), quote(bundle))
+	}
+	return parts, nil
+}
+
+// distributionConfig returns the registry's configuration file, for
+// storage in the directory storage and listening on addr.
+func distributionConfig(storage, addr string, parts configParts) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `version: 0.1
 log:
@@ -113,8 +249,10 @@ http:
   addr: %s
   secret: %s
 `, quote(storage), addr, rand.Text())
-	if o.maxTags > 0 {
-		fmt.Fprintf(&b, "tags:\n  maxtags: %d\n", o.maxTags)
+	b.WriteString(parts.tls)
+	b.WriteString(parts.auth)
+	if parts.maxTags > 0 {
+		fmt.Fprintf(&b, "tags:\n  maxtags: %d\n", parts.maxTags)
 	}
 	return b.String()
 }

@@ -22,16 +22,21 @@ type Registry struct {
 	Host string
 
 	// CAFile is the path of a PEM file with the CA that signed the
-	// registry's certificate, for the provider's ca_file. It is empty
-	// unless the registry serves TLS.
+	// registry's certificate (and its token server's), for the provider's
+	// ca_file. It is empty unless the registry serves TLS ([WithTLS]).
 	CAFile string
 
 	// CertPool trusts that CA; nil unless the registry serves TLS.
 	CertPool *x509.CertPool
 
-	// Username and Password are credentials the registry accepts; empty
-	// for a registry without auth.
+	// Username and Password are credentials the registry accepts
+	// ([WithBasicAuth], or the first user in sorted order of
+	// [WithTokenAuth]); empty for a registry without auth.
 	Username, Password string
+
+	// Token is the token server that hands out the registry's bearer
+	// tokens ([WithTokenAuth]); nil otherwise.
+	Token *TokenServer
 
 	// Requests counts the requests the registry served, by kind. Only the
 	// in-process registry counts; it is nil for distribution.
@@ -49,7 +54,8 @@ func (r *Registry) URL() string {
 	return "http://" + r.Host
 }
 
-// Transport returns an HTTP transport that trusts the registry's CA. It is shared by every caller and must
+// Transport returns an HTTP transport that trusts the registry's CA (and so
+// its token server's certificate too). It is shared by every caller and must
 // not be modified; clone it to change it.
 func (r *Registry) Transport() http.RoundTripper {
 	return r.transport

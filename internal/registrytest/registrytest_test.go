@@ -1,15 +1,23 @@
 package registrytest_test
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
@@ -40,6 +48,127 @@ func TestDistribution(t *testing.T) {
 		t.Error("Requests is not nil for distribution")
 	}
 	exercise(t, r)
+}
+
+func TestDistributionTLSBasicAuth(t *testing.T) {
+	t.Parallel()
+	r := registrytest.NewDistribution(t, registrytest.WithTLS(), registrytest.WithBasicAuth("alice", "s3cret"))
+	if !strings.HasPrefix(r.URL(), "https://") || r.Username != "alice" || r.Password != "s3cret" {
+		t.Errorf("URL %q, credentials %q:%q; want https and alice:s3cret", r.URL(), r.Username, r.Password)
+	}
+	exercise(t, r)
+
+	// CAFile is the CA the provider's ca_file would name.
+	pem, err := os.ReadFile(r.CAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		t.Fatalf("%s holds no certificate", r.CAFile)
+	}
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
+	ref := reference(t, r, "team/app", "1.0.0")
+	for _, tc := range []struct {
+		name string
+		auth authn.Authenticator
+		want int
+	}{
+		{"anonymous", authn.Anonymous, http.StatusUnauthorized},
+		{"wrong password", &authn.Basic{Username: "alice", Password: "wrong"}, http.StatusUnauthorized},
+		{"right password", &authn.Basic{Username: "alice", Password: "s3cret"}, http.StatusOK},
+	} {
+		_, err := remote.Head(ref, remote.WithTransport(tr), remote.WithAuth(tc.auth), remote.WithContext(t.Context()))
+		if got := status(err); got != tc.want {
+			t.Errorf("%s: HEAD %s: %v, want status %d", tc.name, ref, err, tc.want)
+		}
+	}
+
+	// Without the CA, the certificate is not trusted.
+	if _, err := remote.Head(ref, remote.WithAuth(r.Auth()), remote.WithContext(t.Context())); err == nil {
+		t.Error("HEAD without the CA succeeded")
+	}
+}
+
+func TestDistributionTokenAuth(t *testing.T) {
+	t.Parallel()
+	users := map[string]string{"bob": "pw-bob", "carol": "pw-carol"}
+	for _, tc := range []struct {
+		name   string
+		opts   []registrytest.Option
+		scheme string
+	}{
+		{"http", nil, "http://localhost:"},
+		{"https", []registrytest.Option{registrytest.WithTLS()}, "https://localhost:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := registrytest.NewDistribution(t, append(tc.opts, registrytest.WithTokenAuth(users))...)
+			if r.Token == nil || !strings.HasPrefix(r.Token.Realm, tc.scheme) || r.Username != "bob" {
+				t.Fatalf("Token %+v, Username %q; want a realm at %s and bob", r.Token, r.Username, tc.scheme)
+			}
+			exercise(t, r)
+
+			// One transport authenticates once for many requests to one
+			// repository.
+			before := r.Token.Requests.Load()
+			puller, err := remote.NewPuller(append(r.RemoteOptions(), remote.WithContext(t.Context()))...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref := reference(t, r, "team/app", "1.0.0")
+			for range 3 {
+				if _, err := remote.Head(ref, remote.Reuse(puller)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := r.Token.Requests.Load() - before; got != 1 {
+				t.Errorf("3 HEADs with one puller made %d token requests, want 1", got)
+			}
+			if scopes := r.Token.Scopes(); !slices.Contains(scopes, "repository:team/app:pull") {
+				t.Errorf("Scopes() = %q, want repository:team/app:pull among them", scopes)
+			}
+
+			for _, auth := range []struct {
+				name string
+				auth authn.Authenticator
+				want int
+			}{
+				{"anonymous", authn.Anonymous, http.StatusUnauthorized},
+				{"wrong password", &authn.Basic{Username: "carol", Password: "wrong"}, http.StatusUnauthorized},
+				{"other user", &authn.Basic{Username: "carol", Password: "pw-carol"}, http.StatusOK},
+				{"refresh token", authn.FromConfig(authn.AuthConfig{IdentityToken: r.Token.RefreshToken("carol")}), http.StatusOK},
+				{"unknown refresh token", authn.FromConfig(authn.AuthConfig{IdentityToken: "nope"}), http.StatusUnauthorized},
+			} {
+				_, err := remote.Head(ref, remote.WithTransport(r.Transport()), remote.WithAuth(auth.auth), remote.WithContext(t.Context()))
+				if got := status(err); got != auth.want {
+					t.Errorf("%s: HEAD %s: %v, want status %d", auth.name, ref, err, auth.want)
+				}
+			}
+		})
+	}
+}
+
+func TestDistributionAnonymousPull(t *testing.T) {
+	t.Parallel()
+	r := registrytest.NewDistribution(t, registrytest.WithTokenAuth(map[string]string{"bob": "pw"}), registrytest.WithAnonymousPull())
+	want := r.PushImage(t, "public/app", "1")
+
+	opts := []remote.Option{remote.WithTransport(r.Transport()), remote.WithContext(t.Context())}
+	desc, err := remote.Head(reference(t, r, "public/app", "1"), opts...)
+	if err != nil {
+		t.Fatalf("anonymous HEAD: %v", err)
+	}
+	if desc.Digest != want {
+		t.Errorf("anonymous HEAD = %s, want %s", desc.Digest, want)
+	}
+	img, err := remote.Image(reference(t, r, "public/app", "1"), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(reference(t, r, "public/app", "2"), img, opts...); status(err) != http.StatusUnauthorized {
+		t.Errorf("anonymous push: %v, want status 401", err)
+	}
 }
 
 // TestPagination checks what the package documentation says of tag list
@@ -153,11 +282,23 @@ func exercise(t *testing.T, r *registrytest.Registry) {
 		tags[i] = fmt.Sprintf("1.%d.%d", i/50, i%50)
 	}
 	digests := r.PushTags(t, "team/many", tags...)
-	listed, err := remote.List(repository(t, r, "team/many"), append(r.RemoteOptions(), remote.WithContext(t.Context()))...)
+	want := slices.Sorted(slices.Values(tags))
+	listOpts := append(r.RemoteOptions(), remote.WithContext(t.Context()))
+	if r.CertPool != nil {
+		// go-containerregistry takes a loopback registry for a plain HTTP
+		// one and refuses to follow an https Link from it, so list in one
+		// page (no n) and check the Link by hand.
+		listOpts = append(listOpts, remote.WithPageSize(0))
+		got, link := getTags(t, r, "/v2/team/many/tags/list?n=1000")
+		if wantLink := `</v2/team/many/tags/list?last=` + want[999] + `&n=1000>; rel="next"`; len(got) != 1000 || link != wantLink {
+			t.Errorf("first page: %d tags, Link %q; want 1000 and %q", len(got), link, wantLink)
+		}
+	}
+	listed, err := remote.List(repository(t, r, "team/many"), listOpts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := slices.Sorted(slices.Values(tags)); !slices.Equal(listed, want) {
+	if !slices.Equal(listed, want) {
 		t.Errorf("remote.List returned %d tags, want the %d pushed", len(listed), len(want))
 	}
 	distinct := map[v1.Hash]bool{}
@@ -201,13 +342,37 @@ func repository(t *testing.T, r *registrytest.Registry, repo string) name.Reposi
 	return ref
 }
 
-// getTags sends an anonymous GET to the registry's path and returns the tags
-// and the Link header of the answer.
+// getTags sends a GET to the registry's path and returns the tags and the
+// Link header of the answer.
 func getTags(t *testing.T, r *registrytest.Registry, path string) (tags []string, link string) {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, r.URL()+path, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if r.Token != nil {
+		// Do the token dance by hand: a pull token for the repository.
+		repo := strings.TrimSuffix(strings.TrimPrefix(req.URL.Path, "/v2/"), "/tags/list")
+		tokenURL := r.Token.Realm + "?" + url.Values{"service": {r.Token.Service}, "scope": {"repository:" + repo + ":pull"}}.Encode()
+		treq, err := http.NewRequestWithContext(t.Context(), http.MethodGet, tokenURL, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		treq.SetBasicAuth(r.Username, r.Password)
+		tresp, err := (&http.Client{Transport: r.Transport()}).Do(treq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tresp.Body.Close()
+		var token struct {
+			Token string `json:"token"`
+		}
+		if err := json.NewDecoder(tresp.Body).Decode(&token); err != nil || tresp.StatusCode != http.StatusOK {
+			t.Fatalf("token: %s, %v", tresp.Status, err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token.Token)
+	} else if r.Username != "" {
+		req.SetBasicAuth(r.Username, r.Password)
 	}
 	resp, err := (&http.Client{Transport: r.Transport()}).Do(req)
 	if err != nil {
@@ -224,4 +389,17 @@ func getTags(t *testing.T, r *registrytest.Registry, path string) (tags []string
 		t.Fatal(err)
 	}
 	return body.Tags, resp.Header.Get("Link")
+}
+
+// status returns the HTTP status of a go-containerregistry error, 200 for
+// no error and 0 for an error without one.
+func status(err error) int {
+	if err == nil {
+		return http.StatusOK
+	}
+	var terr *transport.Error
+	if errors.As(err, &terr) {
+		return terr.StatusCode
+	}
+	return 0
 }

@@ -5,8 +5,12 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -35,8 +39,19 @@ type registryProvider struct {
 }
 
 type providerModel struct {
+	Auth               []authModel  `tfsdk:"auth"`
+	DockerConfigFile   types.String `tfsdk:"docker_config_file"`
 	InsecureRegistries types.Set    `tfsdk:"insecure_registries"`
+	CAFile             types.String `tfsdk:"ca_file"`
+	Mirrors            types.Map    `tfsdk:"mirrors"`
 	Timeout            types.String `tfsdk:"timeout"`
+}
+
+type authModel struct {
+	Registry types.String `tfsdk:"registry"`
+	Username types.String `tfsdk:"username"`
+	Password types.String `tfsdk:"password"`
+	Token    types.String `tfsdk:"token"`
 }
 
 // providerData is built once in Configure and shared, read-only, by every
@@ -59,7 +74,66 @@ func (p *registryProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"Every argument is optional. With none, public images are read anonymously and the credentials of " +
 			"`docker login` (Docker's config file and its credential helpers) are used where they exist. " +
 			"One provider run reads each tag list and each digest once, however many data sources ask for it.",
+		Blocks: map[string]schema.Block{
+			"auth": schema.ListNestedBlock{
+				MarkdownDescription: "Credentials for one registry. They win over every other source (environment variables, " +
+					"Docker's config and credential helpers, cloud credentials) for that registry. Give `username` and `password` " +
+					"(a personal access token used as a password goes here), or `token`. Repeat the block for several registries.",
+				NestedObject: schema.NestedBlockObject{
+					Attributes: map[string]schema.Attribute{
+						"registry": schema.StringAttribute{
+							Required: true,
+							MarkdownDescription: "The registry host these credentials are for: `ghcr.io`, `registry.gitlab.com`, " +
+								"`127.0.0.1:5000`. `docker.io`, `index.docker.io` and `registry-1.docker.io` all mean Docker Hub.",
+							Validators: []validator.String{parsed{what: "registry host", parse: registry.CheckRegistryHost}},
+						},
+						"username": schema.StringAttribute{
+							Optional:            true,
+							MarkdownDescription: "The user name. Required with `password`.",
+						},
+						"password": schema.StringAttribute{
+							Optional:  true,
+							Sensitive: true,
+							MarkdownDescription: "The password, or a personal access token used as one (GitHub, GitLab, Docker Hub, " +
+								"Quay robot tokens). Never written to logs, errors or state.",
+							Validators: []validator.String{
+								stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("username")),
+								stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("token")),
+							},
+						},
+						"token": schema.StringAttribute{
+							Optional:  true,
+							Sensitive: true,
+							MarkdownDescription: "A registry identity token (an OAuth2 refresh token, Docker's `identitytoken`), " +
+								"exchanged for access tokens as the registry asks. Never written to logs, errors or state.",
+						},
+					},
+				},
+			},
+		},
 		Attributes: map[string]schema.Attribute{
+			"docker_config_file": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "A Docker config file to read credentials from, instead of the default: `$DOCKER_CONFIG/config.json`, " +
+					"then `~/.docker/config.json` (then Podman's `auth.json`). Its `auths` entries, `credsStore` and `credHelpers` are " +
+					"used as Docker uses them; a credential helper that fails is an error that names it.",
+			},
+			"ca_file": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "A PEM bundle of extra certificate authorities to trust for registries, for a registry whose " +
+					"certificate a private CA signed. The system's CAs stay trusted.",
+			},
+			"mirrors": schema.MapAttribute{
+				ElementType: types.ListType{ElemType: types.StringType},
+				Optional:    true,
+				MarkdownDescription: "Mirrors to try first, by registry host: `{ \"docker.io\" = [\"mirror.gcr.io\"] }`. Mirrors are tried " +
+					"in order and the registry itself last, when a mirror fails or lacks the image. Outputs still name the image " +
+					"as written. Each mirror gets its own credentials, resolved as for any registry.",
+				Validators: []validator.Map{
+					mapvalidator.KeysAre(parsed{what: "registry host", parse: registry.CheckRegistryHost}),
+					mapvalidator.ValueListsAre(listvalidator.ValueStringsAre(parsed{what: "registry host", parse: registry.CheckRegistryHost})),
+				},
+			},
 			"insecure_registries": schema.SetAttribute{
 				ElementType: types.StringType,
 				Optional:    true,
@@ -119,27 +193,71 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 		}
 		data.timeout = d
 	}
-	var insecure []string
-	if !cfg.InsecureRegistries.IsNull() {
-		resp.Diagnostics.Append(cfg.InsecureRegistries.ElementsAs(ctx, &insecure, false)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
-	client, err := registry.New(registry.Options{
-		Insecure:  insecure,
-		UserAgent: "terraform-provider-registry/" + p.version,
+	opts := registry.Options{
+		DockerConfigFile: cfg.DockerConfigFile.ValueString(),
+		CAFile:           cfg.CAFile.ValueString(),
+		UserAgent:        "terraform-provider-registry/" + p.version,
 		Log: func(ctx context.Context, msg string, fields map[string]any) {
 			tflog.Debug(ctx, msg, fields)
 		},
-	})
+	}
+	if !cfg.InsecureRegistries.IsNull() {
+		resp.Diagnostics.Append(cfg.InsecureRegistries.ElementsAs(ctx, &opts.Insecure, false)...)
+	}
+	if !cfg.Mirrors.IsNull() {
+		resp.Diagnostics.Append(cfg.Mirrors.ElementsAs(ctx, &opts.Mirrors, false)...)
+	}
+	opts.Auth = authOptions(cfg.Auth, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, err := registry.New(opts)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("insecure_registries"), "Invalid Insecure Registries", err.Error())
+		resp.Diagnostics.AddError("Cannot Configure The Registry Provider", err.Error())
 		return
 	}
 	data.client = client
-	tflog.Debug(ctx, "configured the registry client", map[string]any{"timeout": data.timeout.String(), "insecure_registries": insecure})
+	tflog.Debug(ctx, "configured the registry client", map[string]any{
+		"timeout":             data.timeout.String(),
+		"insecure_registries": opts.Insecure,
+		"mirrors":             opts.Mirrors,
+		"auth_blocks":         len(opts.Auth),
+	})
 	resp.DataSourceData = data
+}
+
+// authOptions turns the auth blocks into credentials by registry host,
+// reporting incomplete or repeated blocks at their path.
+func authOptions(blocks []authModel, diags *diag.Diagnostics) map[string]registry.Credential {
+	out := make(map[string]registry.Credential, len(blocks))
+	for i, b := range blocks {
+		at := path.Root("auth").AtListIndex(i)
+		if b.Registry.IsUnknown() || b.Username.IsUnknown() || b.Password.IsUnknown() || b.Token.IsUnknown() {
+			diags.AddAttributeError(at, "Unknown Credentials",
+				"The credentials in this auth block must be known before the plan: set them from variables, not from resources that are yet to be created.")
+			continue
+		}
+		c := registry.Credential{Username: b.Username.ValueString(), Password: b.Password.ValueString(), Token: b.Token.ValueString()}
+		host := b.Registry.ValueString()
+		switch {
+		case c.Token == "" && c.Password == "":
+			diags.AddAttributeError(at, "Incomplete Credentials",
+				fmt.Sprintf("The auth block for %q has neither password nor token: give username and password, or token.", host))
+			continue
+		case c.Password != "" && c.Username == "":
+			diags.AddAttributeError(at.AtName("username"), "Incomplete Credentials",
+				fmt.Sprintf("The auth block for %q has a password but no username: give the username too.", host))
+			continue
+		}
+		key := registry.CanonicalHost(host)
+		if _, dup := out[key]; dup {
+			diags.AddAttributeError(at.AtName("registry"), "Repeated Registry",
+				fmt.Sprintf("More than one auth block is for %q: keep one.", host))
+			continue
+		}
+		out[key] = c
+	}
+	return out
 }
 
 func (p *registryProvider) DataSources(context.Context) []func() datasource.DataSource {

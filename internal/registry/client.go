@@ -3,13 +3,15 @@ package registry
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
@@ -20,12 +22,21 @@ type LogFunc func(ctx context.Context, msg string, fields map[string]any)
 
 // Options configure a Client.
 type Options struct {
-	// Keychain resolves credentials per registry; nil means
-	// authn.DefaultKeychain (Docker's config file and credential helpers).
-	Keychain authn.Keychain
+	// Auth holds credentials given in the provider's configuration, by
+	// registry host. They win over every other source for their registry.
+	Auth map[string]Credential
+	// DockerConfigFile is a Docker config file to read instead of the
+	// default ($DOCKER_CONFIG/config.json, then ~/.docker/config.json).
+	DockerConfigFile string
 	// Insecure lists registry hosts (host or host:port) reached over plain
-	// HTTP or with unverified TLS. Loopback hosts may use plain HTTP anyway.
+	// HTTP or with unverified TLS. Loopback hosts may use plain HTTP anyway;
+	// every other host gets HTTPS with verified certificates.
 	Insecure []string
+	// CAFile is a PEM bundle of extra certificate authorities to trust.
+	CAFile string
+	// Mirrors maps a registry host to mirror hosts tried first, in order;
+	// the registry itself is tried last.
+	Mirrors map[string][]string
 	// UserAgent is sent with every request.
 	UserAgent string
 	// Log, when set, receives the request log.
@@ -37,6 +48,7 @@ type Options struct {
 type Client struct {
 	puller   *remote.Puller
 	insecure map[string]bool
+	mirrors  map[string][]string
 	log      LogFunc
 
 	tags    memo[[]string]
@@ -50,19 +62,35 @@ func New(o Options) (*Client, error) {
 		if err := CheckRegistryHost(h); err != nil {
 			return nil, fmt.Errorf("insecure_registries: %w", err)
 		}
-		insecure[canonicalHost(h)] = true
+		insecure[CanonicalHost(h)] = true
 	}
-	keychain := o.Keychain
-	if keychain == nil {
-		keychain = authn.DefaultKeychain
+	mirrors := make(map[string][]string, len(o.Mirrors))
+	for from, to := range o.Mirrors {
+		if err := CheckRegistryHost(from); err != nil {
+			return nil, fmt.Errorf("mirrors: %w", err)
+		}
+		for _, m := range to {
+			if err := CheckRegistryHost(m); err != nil {
+				return nil, fmt.Errorf("mirrors[%q]: %w", from, err)
+			}
+			mirrors[CanonicalHost(from)] = append(mirrors[CanonicalHost(from)], CanonicalHost(m))
+		}
 	}
 	log := o.Log
 	if log == nil {
 		log = func(context.Context, string, map[string]any) {}
 	}
+	kc, err := newKeychain(o, log)
+	if err != nil {
+		return nil, err
+	}
+	roots, err := rootCAs(o.CAFile)
+	if err != nil {
+		return nil, err
+	}
 	opts := []remote.Option{
-		remote.WithAuthFromKeychain(keychain),
-		remote.WithTransport(&logTransport{next: newHostTransport(insecure), log: log}),
+		remote.WithAuthFromKeychain(kc),
+		remote.WithTransport(&logTransport{next: newHostTransport(insecure, roots), log: log}),
 		remote.WithPageSize(1000),
 	}
 	if o.UserAgent != "" {
@@ -72,14 +100,69 @@ func New(o Options) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot set up the registry client: %w", err)
 	}
-	return &Client{puller: puller, insecure: insecure, log: log}, nil
+	return &Client{puller: puller, insecure: insecure, mirrors: mirrors, log: log}, nil
 }
 
-// repository turns an Image into go-containerregistry's name, marking hosts
-// listed as insecure so that plain HTTP may be used for them.
+// newKeychain gathers every credential source the options and the
+// environment give.
+func newKeychain(o Options, log LogFunc) (*keychain, error) {
+	explicit := make(map[string]Credential, len(o.Auth))
+	for host, c := range o.Auth {
+		if err := CheckRegistryHost(host); err != nil {
+			return nil, fmt.Errorf("auth: %w", err)
+		}
+		explicit[CanonicalHost(host)] = c
+	}
+	env, err := CredentialsFromEnv(os.Environ())
+	if err != nil {
+		return nil, err
+	}
+	var configs []*DockerConfig
+	fromEnv, err := DockerConfigFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	if fromEnv != nil {
+		configs = append(configs, fromEnv)
+	}
+	file, err := LoadDockerConfig(o.DockerConfigFile)
+	if err != nil {
+		return nil, err
+	}
+	if file != nil {
+		configs = append(configs, file)
+	}
+	return &keychain{explicit: explicit, env: env, configs: configs, cloud: true, log: log}, nil
+}
+
+// rootCAs returns the system's certificate pool plus the CAs in caFile, or
+// nil (the system's pool) when caFile is empty.
+func rootCAs(caFile string) (*x509.CertPool, error) {
+	if caFile == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("ca_file: cannot read %s: %w", caFile, err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("ca_file: %s holds no PEM certificate: give a file of one or more \"-----BEGIN CERTIFICATE-----\" blocks", caFile)
+	}
+	return pool, nil
+}
+
+// repository turns an Image into go-containerregistry's name, marking
+// loopback hosts and hosts listed as insecure so that plain HTTP may be
+// used for them.
 func (c *Client) repository(img Image) (name.Repository, error) {
 	var opts []name.Option
-	if c.insecure[canonicalHost(img.Registry)] {
+	if c.insecure[CanonicalHost(img.Registry)] || IsLoopback(img.Registry) {
+		// go-containerregistry then tries HTTPS first and falls back to
+		// plain HTTP; hostTransport refuses plain HTTP to any other host.
 		opts = append(opts, name.Insecure)
 	}
 	repo, err := name.NewRepository(img.Registry+"/"+img.Repository, opts...)
@@ -89,8 +172,8 @@ func (c *Client) repository(img Image) (name.Repository, error) {
 	return repo, nil
 }
 
-// canonicalHost folds Docker Hub's aliases into one host name.
-func canonicalHost(h string) string {
+// CanonicalHost folds Docker Hub's aliases into one host name.
+func CanonicalHost(h string) string {
 	h = strings.ToLower(h)
 	switch h {
 	case "docker.io", "index.docker.io", "registry-1.docker.io":
@@ -100,8 +183,10 @@ func canonicalHost(h string) string {
 }
 
 // newHostTransport returns the HTTP transport: proxies from the environment,
-// keep-alive, and TLS verification skipped only for hosts listed as insecure.
-func newHostTransport(insecure map[string]bool) http.RoundTripper {
+// keep-alive, the extra CAs, TLS verification skipped only for hosts listed
+// as insecure, and plain HTTP refused to any host that is neither loopback
+// nor listed.
+func newHostTransport(insecure map[string]bool, roots *x509.CertPool) http.RoundTripper {
 	base := &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
 		DialContext: (&net.Dialer{
@@ -114,15 +199,16 @@ func newHostTransport(insecure map[string]bool) http.RoundTripper {
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: 1 * time.Second,
-		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
-	}
-	if len(insecure) == 0 {
-		return base
+		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: roots},
 	}
 	unverified := base.Clone()
 	unverified.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: true} //nolint:gosec // only for hosts the user listed in insecure_registries
 	return &hostTransport{verified: base, unverified: unverified, insecure: insecure}
 }
+
+// ErrPlainHTTP is returned for a plain-HTTP request to a host that may not
+// have one.
+var ErrPlainHTTP = errors.New("plain HTTP refused")
 
 type hostTransport struct {
 	verified, unverified http.RoundTripper
@@ -130,7 +216,11 @@ type hostTransport struct {
 }
 
 func (t *hostTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.insecure[canonicalHost(req.URL.Host)] {
+	listed := t.insecure[CanonicalHost(req.URL.Host)]
+	if req.URL.Scheme == "http" && !listed && !IsLoopback(req.URL.Host) {
+		return nil, fmt.Errorf("%w to %s: only loopback hosts and hosts listed in insecure_registries may be reached over plain HTTP (the registry may not answer HTTPS, or its certificate may not be trusted: give its CA in ca_file)", ErrPlainHTTP, req.URL.Host)
+	}
+	if listed {
 		return t.unverified.RoundTrip(req)
 	}
 	return t.verified.RoundTrip(req)

@@ -19,7 +19,9 @@ import (
 func (c *Client) Digest(ctx context.Context, img Image, tag string) (string, error) {
 	key := img.Registry + "/" + img.Repository + ":" + tag
 	d, _, err := c.digests.get(ctx, key, func(ctx context.Context) (string, error) {
-		return c.headDigest(ctx, img, tag)
+		return fromMirrors(ctx, c, img, func(ctx context.Context, img Image) (string, error) {
+			return c.headDigest(ctx, img, tag)
+		})
 	})
 	return d, wrapError("read the digest of tag "+tag, img, err)
 }
@@ -31,7 +33,9 @@ func (c *Client) Digest(ctx context.Context, img Image, tag string) (string, err
 func (c *Client) PlatformDigest(ctx context.Context, img Image, tag string, p Platform) (string, error) {
 	key := img.Registry + "/" + img.Repository + ":" + tag + "|" + p.String()
 	d, _, err := c.digests.get(ctx, key, func(ctx context.Context) (string, error) {
-		return c.platformDigest(ctx, img, tag, p)
+		return fromMirrors(ctx, c, img, func(ctx context.Context, img Image) (string, error) {
+			return c.platformDigest(ctx, img, tag, p)
+		})
 	})
 	return d, wrapError("read the "+p.String()+" digest of tag "+tag, img, err)
 }

@@ -53,7 +53,7 @@ func (e *Error) Hint() string {
 	case e.Status >= 500:
 		return "The registry failed to answer: try again later."
 	case errors.As(e.Err, &netErr):
-		return "Check that the registry host is right and reachable from here (proxy settings, DNS, TLS certificates; plain-HTTP registries must be listed in insecure_registries)."
+		return "Check that the registry host is right and reachable from here (proxy settings, DNS, TLS certificates; a plain-HTTP registry that is not on loopback must be listed in insecure_registries)."
 	}
 	return "Check the image name and the registry."
 }

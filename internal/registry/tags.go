@@ -15,7 +15,7 @@ const MaxPages = 10000
 func (c *Client) ListTags(ctx context.Context, img Image) ([]string, error) {
 	key := img.Registry + "/" + img.Repository
 	tags, cached, err := c.tags.get(ctx, key, func(ctx context.Context) ([]string, error) {
-		return c.listTags(ctx, img)
+		return fromMirrors(ctx, c, img, c.listTags)
 	})
 	if err != nil {
 		return nil, wrapError("list the tags", img, err)

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
 
 // LogFunc receives the client's debug log: one line per HTTP request and
@@ -46,13 +46,16 @@ type Options struct {
 // Client reads tag lists and digests. It is safe for concurrent use, and
 // remembers what it has read for its whole life (one provider run).
 type Client struct {
-	puller   *remote.Puller
+	http     http.RoundTripper
+	keychain *keychain
 	insecure map[string]bool
 	mirrors  map[string][]string
 	log      LogFunc
 
-	tags    memo[[]string]
-	digests memo[string]
+	pings    memo[*transport.Challenge]
+	sessions memo[*session]
+	tags     memo[[]string]
+	digests  memo[string]
 }
 
 // New builds a Client.
@@ -88,19 +91,10 @@ func New(o Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []remote.Option{
-		remote.WithAuthFromKeychain(kc),
-		remote.WithTransport(&logTransport{next: newHostTransport(insecure, roots), log: log}),
-		remote.WithPageSize(1000),
-	}
-	if o.UserAgent != "" {
-		opts = append(opts, remote.WithUserAgent(o.UserAgent))
-	}
-	puller, err := remote.NewPuller(opts...)
-	if err != nil {
-		return nil, fmt.Errorf("cannot set up the registry client: %w", err)
-	}
-	return &Client{puller: puller, insecure: insecure, mirrors: mirrors, log: log}, nil
+	var rt http.RoundTripper = &logTransport{next: newHostTransport(insecure, roots), log: log}
+	rt = transport.NewRetry(rt)
+	rt = transport.NewUserAgent(rt, o.UserAgent)
+	return &Client{http: rt, keychain: kc, insecure: insecure, mirrors: mirrors, log: log}, nil
 }
 
 // newKeychain gathers every credential source the options and the

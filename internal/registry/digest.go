@@ -1,15 +1,29 @@
 package registry
 
 import (
+	"bytes"
 	"context"
-	"errors"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 
-	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 )
+
+// acceptManifests lists the manifest media types asked for: indexes first,
+// so that a multi-platform tag answers with its index.
+var acceptManifests = strings.Join([]string{
+	string(types.OCIImageIndex),
+	string(types.DockerManifestList),
+	string(types.OCIManifestSchema1),
+	string(types.DockerManifestSchema2),
+}, ", ")
 
 // Digest returns the manifest digest of image:tag ("sha256:…"; for a
 // multi-platform image, the index's). It is read with a HEAD request, which
@@ -40,86 +54,158 @@ func (c *Client) PlatformDigest(ctx context.Context, img Image, tag string, p Pl
 	return d, wrapError("read the "+p.String()+" digest of tag "+tag, img, err)
 }
 
-func (c *Client) reference(img Image, tag string) (name.Tag, error) {
-	repo, err := c.repository(img)
-	if err != nil {
-		return name.Tag{}, err
-	}
-	return repo.Tag(tag), nil
-}
-
 func (c *Client) headDigest(ctx context.Context, img Image, tag string) (string, error) {
 	op := "read the digest of tag " + tag
-	ref, err := c.reference(img, tag)
+	s, err := c.session(ctx, img)
 	if err != nil {
-		return "", err
-	}
-	desc, err := c.puller.Head(ctx, ref)
-	if err == nil {
-		return desc.Digest.String(), nil
-	}
-	var te *transport.Error
-	if errors.As(err, &te) || ctx.Err() != nil || !strings.Contains(err.Error(), "Docker-Content-Digest") {
 		return "", wrapError(op, img, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodHead, s.url("manifests/"+tag), nil)
+	if err != nil {
+		return "", wrapError(op, img, err)
+	}
+	req.Header.Set("Accept", acceptManifests)
+	resp, err := s.do(req)
+	if err != nil {
+		return "", wrapError(op, img, err)
+	}
+	_ = resp.Body.Close()
+	if err := transport.CheckError(resp, http.StatusOK); err != nil {
+		return "", wrapError(op, img, err)
+	}
+	if h := resp.Header.Get("Docker-Content-Digest"); h != "" {
+		d, err := v1.NewHash(h)
+		if err != nil {
+			return "", wrapError(op, img, fmt.Errorf("the registry sent a malformed Docker-Content-Digest header %q: %w", h, err))
+		}
+		return d.String(), nil
 	}
 	c.log(ctx, "HEAD gave no digest; reading the manifest", map[string]any{"image": img.Name, "tag": tag})
-	full, err := c.puller.Get(ctx, ref)
+	m, err := s.manifest(ctx, tag)
 	if err != nil {
 		return "", wrapError(op, img, err)
 	}
-	// go-containerregistry computes the digest from the manifest bytes.
-	return full.Digest.String(), nil
+	return m.digest, nil
+}
+
+// manifest is a manifest as read from a registry.
+type manifest struct {
+	digest    string
+	mediaType types.MediaType
+	body      []byte
+}
+
+// manifest GETs the manifest of a tag (or digest) and hashes its bytes.
+func (s *session) manifest(ctx context.Context, ref string) (*manifest, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.url("manifests/"+ref), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", acceptManifests)
+	resp, err := s.do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if err := transport.CheckError(resp, http.StatusOK); err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(&limitedReader{r: resp.Body, n: MaxResponseBytes})
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the manifest: %w", err)
+	}
+	sum := sha256.Sum256(body)
+	m := &manifest{digest: "sha256:" + hex.EncodeToString(sum[:]), body: body}
+	m.mediaType = types.MediaType(strings.TrimSpace(strings.Split(resp.Header.Get("Content-Type"), ";")[0]))
+	var probe struct {
+		MediaType types.MediaType `json:"mediaType"`
+		Manifests json.RawMessage `json:"manifests"`
+	}
+	if err := json.Unmarshal(body, &probe); err != nil {
+		return nil, fmt.Errorf("the manifest is not valid JSON: %w", err)
+	}
+	if probe.MediaType != "" {
+		m.mediaType = probe.MediaType
+	} else if len(probe.Manifests) > 0 && !m.mediaType.IsIndex() {
+		m.mediaType = types.OCIImageIndex
+	}
+	return m, nil
+}
+
+// blob GETs a small blob (an image config) and checks its digest.
+func (s *session) blob(ctx context.Context, digest v1.Hash) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.url("blobs/"+digest.String()), nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := s.do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if err := transport.CheckError(resp, http.StatusOK); err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(&limitedReader{r: resp.Body, n: MaxResponseBytes})
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(body)
+	if got := "sha256:" + hex.EncodeToString(sum[:]); digest.Algorithm == "sha256" && got != digest.String() {
+		return nil, fmt.Errorf("blob %s arrived with digest %s", digest, got)
+	}
+	return body, nil
 }
 
 func (c *Client) platformDigest(ctx context.Context, img Image, tag string, p Platform) (string, error) {
 	op := "read the " + p.String() + " digest of tag " + tag
-	ref, err := c.reference(img, tag)
-	if err != nil {
-		return "", err
-	}
-	desc, err := c.puller.Get(ctx, ref)
+	s, err := c.session(ctx, img)
 	if err != nil {
 		return "", wrapError(op, img, err)
 	}
-	if desc.MediaType.IsIndex() {
-		idx, err := desc.ImageIndex()
-		if err != nil {
-			return "", wrapError(op, img, err)
-		}
-		manifest, err := idx.IndexManifest()
+	m, err := s.manifest(ctx, tag)
+	if err != nil {
+		return "", wrapError(op, img, err)
+	}
+	switch {
+	case m.mediaType.IsIndex():
+		index, err := v1.ParseIndexManifest(bytes.NewReader(m.body))
 		if err != nil {
 			return "", wrapError(op, img, fmt.Errorf("the index is not valid: %w", err))
 		}
 		var found []string
-		for _, m := range manifest.Manifests {
-			if m.Platform != nil && p.matches(*m.Platform) {
-				return m.Digest.String(), nil
+		for _, d := range index.Manifests {
+			if d.Platform != nil && p.matches(*d.Platform) {
+				return d.Digest.String(), nil
 			}
-			if m.Platform != nil && m.Platform.OS != "unknown" {
-				found = append(found, describePlatform(m.Platform))
+			if d.Platform != nil && d.Platform.OS != "unknown" {
+				found = append(found, describePlatform(d.Platform))
 			}
 		}
 		return "", wrapError(op, img, fmt.Errorf("the image has no manifest for platform %s; the platforms there are: %s", p, listOrNone(found)))
+	case m.mediaType.IsImage():
+		im, err := v1.ParseManifest(bytes.NewReader(m.body))
+		if err != nil {
+			return "", wrapError(op, img, fmt.Errorf("the manifest is not valid: %w", err))
+		}
+		raw, err := s.blob(ctx, im.Config.Digest)
+		if err != nil {
+			return "", wrapError(op, img, fmt.Errorf("cannot read the image's config: %w", err))
+		}
+		cfg, err := v1.ParseConfigFile(bytes.NewReader(raw))
+		if err != nil {
+			return "", wrapError(op, img, fmt.Errorf("the image's config is not valid: %w", err))
+		}
+		own := cfg.Platform()
+		if own == nil {
+			own = &v1.Platform{OS: cfg.OS, Architecture: cfg.Architecture, Variant: cfg.Variant}
+		}
+		if !p.matches(*own) {
+			return "", wrapError(op, img, fmt.Errorf("the image is single-platform and its platform is %s, not %s; the platforms there are: %s", describePlatform(own), p, describePlatform(own)))
+		}
+		return m.digest, nil
 	}
-	if !desc.MediaType.IsImage() {
-		return "", wrapError(op, img, fmt.Errorf("the tag points to a %s, which is neither an image nor an index", desc.MediaType))
-	}
-	image, err := desc.Image()
-	if err != nil {
-		return "", wrapError(op, img, err)
-	}
-	cfg, err := image.ConfigFile()
-	if err != nil {
-		return "", wrapError(op, img, fmt.Errorf("cannot read the image's config: %w", err))
-	}
-	own := cfg.Platform()
-	if own == nil {
-		own = &v1.Platform{OS: cfg.OS, Architecture: cfg.Architecture, Variant: cfg.Variant}
-	}
-	if !p.matches(*own) {
-		return "", wrapError(op, img, fmt.Errorf("the image is single-platform and its platform is %s, not %s; the platforms there are: %s", describePlatform(own), p, describePlatform(own)))
-	}
-	return desc.Digest.String(), nil
+	return "", wrapError(op, img, fmt.Errorf("the tag points to a %q, which is neither an image nor an index", m.mediaType))
 }
 
 func listOrNone(s []string) string {

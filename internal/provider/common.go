@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
 )
@@ -110,6 +111,8 @@ func (b *dataSourceBase) readContext(ctx context.Context, resp *datasource.ReadR
 			"The registry provider was not configured before this data source was read. This is a bug in the provider or in Terraform: please report it.")
 		return ctx, func() {}, false
 	}
+	ctx = tflog.MaskMessageStrings(ctx, b.data.secrets...)
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, b.data.secrets...)
 	ctx, cancel := context.WithTimeout(ctx, b.data.timeout)
 	return ctx, cancel, true
 }

@@ -252,7 +252,7 @@ func TestLatestTagTimeout(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: config(providerBlock(`timeout = "2s"`),
+			Config: hcl(providerBlock(`timeout = "2s"`),
 				fmt.Sprintf(`data "registry_latest_tag" "x" { image = "%s/slow/app" }`, host)),
 			ExpectError: errorContaining("Cannot List Tags", "slow/app", "did not answer within the provider's timeout"),
 		}},

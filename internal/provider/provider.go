@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -59,6 +60,9 @@ type authModel struct {
 type providerData struct {
 	client  *registry.Client
 	timeout time.Duration
+	// secrets are the passwords and tokens the provider was given, masked
+	// in every log line as a second line of defence: none is ever logged.
+	secrets []string
 }
 
 func (p *registryProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -217,6 +221,7 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	data.client = client
+	data.secrets = secretsOf(opts.Auth)
 	tflog.Debug(ctx, "configured the registry client", map[string]any{
 		"timeout":             data.timeout.String(),
 		"insecure_registries": opts.Insecure,
@@ -224,6 +229,28 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 		"auth_blocks":         len(opts.Auth),
 	})
 	resp.DataSourceData = data
+}
+
+// secretsOf lists the passwords and tokens given in auth blocks and in the
+// REGISTRY_AUTH_* environment variables.
+func secretsOf(auth map[string]registry.Credential) []string {
+	var out []string
+	add := func(c registry.Credential) {
+		for _, s := range []string{c.Password, c.Token} {
+			if s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	for _, c := range auth {
+		add(c)
+	}
+	if env, err := registry.CredentialsFromEnv(os.Environ()); err == nil {
+		for _, c := range env {
+			add(c)
+		}
+	}
+	return out
 }
 
 // authOptions turns the auth blocks into credentials by registry host,

@@ -17,8 +17,8 @@ var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 	"registry": providerserver.NewProtocol6WithError(New("test")()),
 }
 
-// config joins HCL blocks into one configuration.
-func config(blocks ...string) string {
+// hcl joins HCL blocks into one configuration.
+func hcl(blocks ...string) string {
 	return strings.Join(blocks, "\n")
 }
 
@@ -48,15 +48,15 @@ func TestProviderValidation(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      config(providerBlock(`timeout = "soon"`), ds),
+				Config:      hcl(providerBlock(`timeout = "soon"`), ds),
 				ExpectError: errorContaining("Invalid Timeout", `timeout "soon" is not a duration`),
 			},
 			{
-				Config:      config(providerBlock(`timeout = "-1s"`), ds),
+				Config:      hcl(providerBlock(`timeout = "-1s"`), ds),
 				ExpectError: errorContaining("Invalid Timeout", "must be greater than zero"),
 			},
 			{
-				Config:      config(providerBlock(`insecure_registries = ["https://registry.example"]`), ds),
+				Config:      hcl(providerBlock(`insecure_registries = ["https://registry.example"]`), ds),
 				ExpectError: errorContaining("Invalid Registry Host", `registry "https://registry.example" holds a URL scheme`),
 			},
 		},

@@ -236,6 +236,21 @@ func (d *DockerConfig) lookup(host string) (cred authn.AuthConfig, source string
 	return cred, source, found, nil
 }
 
+// CredentialError is a failure to get a registry's credentials from their
+// source (a credential helper, a cloud's credential chain), as opposed to a
+// registry refusing them.
+type CredentialError struct {
+	Registry string
+	Err      error
+}
+
+func (e *CredentialError) Error() string { return e.Err.Error() }
+
+func (e *CredentialError) Unwrap() error { return e.Err }
+
+// anonymous is the source of a registry's credentials when there are none.
+const anonymous = "none (anonymous)"
+
 // keychain resolves credentials for a registry host from, in order: the
 // provider's auth blocks, the environment, DOCKER_AUTH_CONFIG, the Docker
 // config file (and its credential helpers), and the cloud keychains (ECR
@@ -254,9 +269,10 @@ type keychain struct {
 }
 
 type resolution struct {
-	once sync.Once
-	auth authn.Authenticator
-	err  error
+	once   sync.Once
+	auth   authn.Authenticator
+	source string
+	err    error
 }
 
 var _ authn.Keychain = (*keychain)(nil)
@@ -279,13 +295,28 @@ func (k *keychain) ResolveContext(ctx context.Context, r authn.Resource) (authn.
 	}
 	k.mu.Unlock()
 	res.once.Do(func() {
-		var source string
-		res.auth, source, res.err = k.resolve(ctx, host)
+		res.auth, res.source, res.err = k.resolve(ctx, host)
+		if res.err != nil {
+			res.err = &CredentialError{Registry: host, Err: res.err}
+		}
 		if res.err == nil {
-			k.log(ctx, "credentials resolved", map[string]any{"registry": host, "source": source})
+			k.log(ctx, "credentials resolved", map[string]any{"registry": host, "source": res.source})
 		}
 	})
 	return res.auth, res.err
+}
+
+// source says where host's credentials came from, "" before they were
+// resolved.
+func (k *keychain) source(host string) string {
+	k.mu.Lock()
+	res := k.resolved[CanonicalHost(host)]
+	k.mu.Unlock()
+	if res == nil {
+		return ""
+	}
+	res.once.Do(func() {}) // wait for a resolution in progress
+	return res.source
 }
 
 func (k *keychain) resolve(ctx context.Context, host string) (authn.Authenticator, string, error) {
@@ -309,7 +340,7 @@ func (k *keychain) resolve(ctx context.Context, host string) (authn.Authenticato
 			return auth, source, err
 		}
 	}
-	return authn.Anonymous, "none (anonymous)", nil
+	return authn.Anonymous, anonymous, nil
 }
 
 // cloudCredentials asks the cloud keychains for host's credentials. It

@@ -97,6 +97,18 @@ func New(o Options) (*Client, error) {
 	return &Client{http: rt, keychain: kc, insecure: insecure, mirrors: mirrors, log: log}, nil
 }
 
+// explain adds to a failed call's error where the refused credentials came
+// from.
+func (c *Client) explain(err error) error {
+	e, ok := err.(*Error) //nolint:errorlint // only the outermost error is copied
+	if !ok || (e.Status != http.StatusUnauthorized && e.Status != http.StatusForbidden) {
+		return err
+	}
+	explained := *e
+	explained.Credentials = c.keychain.source(e.Registry)
+	return &explained
+}
+
 // newKeychain gathers every credential source the options and the
 // environment give.
 func newKeychain(o Options, log LogFunc) (*keychain, error) {

@@ -37,7 +37,7 @@ func (c *Client) Digest(ctx context.Context, img Image, tag string) (string, err
 			return c.headDigest(ctx, img, tag)
 		})
 	})
-	return d, wrapError("read the digest of tag "+tag, img, err)
+	return d, c.explain(wrapError("read the digest of tag "+tag, img, err))
 }
 
 // PlatformDigest returns the digest of the manifest for platform p inside
@@ -51,7 +51,7 @@ func (c *Client) PlatformDigest(ctx context.Context, img Image, tag string, p Pl
 			return c.platformDigest(ctx, img, tag, p)
 		})
 	})
-	return d, wrapError("read the "+p.String()+" digest of tag "+tag, img, err)
+	return d, c.explain(wrapError("read the "+p.String()+" digest of tag "+tag, img, err))
 }
 
 func (c *Client) headDigest(ctx context.Context, img Image, tag string) (string, error) {

@@ -22,6 +22,9 @@ type Error struct {
 	Registry string
 	// Status is the HTTP status code, or 0 when no response came.
 	Status int
+	// Credentials says where the credentials sent came from, when the
+	// registry refused them.
+	Credentials string
 	// Err is the underlying error.
 	Err error
 }
@@ -39,13 +42,18 @@ func (e *Error) Unwrap() error { return e.Err }
 // Hint says what the user can do about the error, in one sentence.
 func (e *Error) Hint() string {
 	var netErr net.Error
+	var credErr *CredentialError
 	switch {
+	case errors.As(e.Err, &credErr):
+		return "Fix the credential source named above, or give the credentials for " + e.Registry + " in an auth block of the provider, which wins over every other source."
 	case errors.Is(e.Err, context.DeadlineExceeded):
 		return "The registry did not answer within the provider's timeout: check that it is reachable, or raise timeout in the provider block."
 	case errors.Is(e.Err, context.Canceled):
 		return "The read was cancelled."
+	case (e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden) && (e.Credentials == "" || e.Credentials == anonymous):
+		return "The registry refused anonymous access to " + e.Registry + ": log in (docker login " + e.Registry + "), or give credentials in an auth block of the provider or in REGISTRY_AUTH_* variables; also check the image name."
 	case e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden:
-		return "The registry refused the request: check the image name, and that the credentials for " + e.Registry + " (docker login, or the provider's credentials) may read it."
+		return "The registry refused the credentials for " + e.Registry + " (from " + e.Credentials + "): check the user name and password or token, and that they may read this repository."
 	case e.Status == http.StatusNotFound:
 		return "The registry has no such repository or tag: check the image name and tag (some registries answer 404 instead of 401 to anonymous requests for private images)."
 	case e.Status == http.StatusTooManyRequests:

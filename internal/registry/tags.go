@@ -34,7 +34,7 @@ func (c *Client) ListTags(ctx context.Context, img Image) ([]string, error) {
 		return fromMirrors(ctx, c, img, c.listTags)
 	})
 	if err != nil {
-		return nil, wrapError("list the tags", img, err)
+		return nil, c.explain(wrapError("list the tags", img, err))
 	}
 	if cached {
 		c.log(ctx, "tag list shared with an earlier read", map[string]any{"image": img.Name, "tags": len(tags)})

@@ -1,0 +1,351 @@
+package provider
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+)
+
+// dockerConfig writes a Docker config file into dir and returns its path.
+// auths maps a registry host to "user:password"; helpers maps a host to a
+// credential helper's name; store names the credsStore.
+func dockerConfig(t *testing.T, dir string, auths map[string]string, helpers map[string]string, store string) string {
+	t.Helper()
+	cfg := map[string]any{}
+	if len(auths) > 0 {
+		a := map[string]any{}
+		for host, userpass := range auths {
+			a[host] = map[string]string{"auth": base64.StdEncoding.EncodeToString([]byte(userpass))}
+		}
+		cfg["auths"] = a
+	}
+	if len(helpers) > 0 {
+		cfg["credHelpers"] = helpers
+	}
+	if store != "" {
+		cfg["credsStore"] = store
+	}
+	data, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "config.json")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// credentialHelper writes docker-credential-<name> into a new directory and
+// returns that directory, for PATH. The helper answers "get" with user and
+// secret, or fails with the message when fail is not empty.
+func credentialHelper(t *testing.T, name, user, secret, fail string) string {
+	t.Helper()
+	dir := t.TempDir()
+	script := "#!/bin/sh\n"
+	if fail != "" {
+		script += fmt.Sprintf("echo %q\nexit 1\n", fail)
+	} else {
+		script += fmt.Sprintf("read server\nprintf '{\"ServerURL\":\"%%s\",\"Username\":\"%s\",\"Secret\":\"%s\"}' \"$server\"\n", user, secret)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "docker-credential-"+name), []byte(script), 0o755); err != nil { //nolint:gosec // an executable test script
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// latestTagConfig reads team/app's newest tag with a provider block.
+func latestTagConfig(host string, providerArgs ...string) string {
+	return hcl(providerBlock(providerArgs...), fmt.Sprintf(`data "registry_latest_tag" "app" { image = "%s/team/app" }`, host))
+}
+
+var tagIs2 = []statecheck.StateCheck{expect("data.registry_latest_tag.app", "tag", knownvalue.StringExact("2.0.0"))}
+
+// TestAuthTokenRegistry reads a registry that hands out bearer tokens, as
+// Docker Hub and GHCR do, with each credential source a provider block can
+// name.
+func TestAuthTokenRegistry(t *testing.T) {
+	t.Parallel()
+	reg := registrytest.NewDistribution(t, registrytest.WithTokenAuth(map[string]string{"alice": "alice-s3cret", "bob": "bob-s3cret"}))
+	reg.PushTags(t, "team/app", "1.0.0", "2.0.0")
+	dir := t.TempDir()
+	good := dockerConfig(t, filepath.Join(mkdir(t, dir, "good")), map[string]string{reg.Host: "bob:bob-s3cret"}, nil, "")
+	bad := dockerConfig(t, filepath.Join(mkdir(t, dir, "bad")), map[string]string{reg.Host: "bob:wrong"}, nil, "")
+	block := func(user, pass string) string {
+		return fmt.Sprintf("auth {\n registry = %q\n username = %q\n password = %q\n}", reg.Host, user, pass)
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: latestTagConfig(reg.Host, block("alice", "alice-s3cret")), ConfigStateChecks: tagIs2},
+			{
+				Config:            latestTagConfig(reg.Host, fmt.Sprintf("auth {\n registry = %q\n token = %q\n}", reg.Host, reg.Token.RefreshToken("alice"))),
+				ConfigStateChecks: tagIs2,
+			},
+			{Config: latestTagConfig(reg.Host, fmt.Sprintf("docker_config_file = %q", good)), ConfigStateChecks: tagIs2},
+			// The auth block wins over the Docker config.
+			{Config: latestTagConfig(reg.Host, fmt.Sprintf("docker_config_file = %q", bad), block("alice", "alice-s3cret")), ConfigStateChecks: tagIs2},
+			{
+				Config:      latestTagConfig(reg.Host, block("alice", "wrong")),
+				ExpectError: errorContaining("Cannot List Tags", "team/app", "registry "+reg.Host, "HTTP 401", "refused the credentials for "+reg.Host, "from the provider's auth block"),
+			},
+			{
+				Config:      latestTagConfig(reg.Host, fmt.Sprintf("docker_config_file = %q", bad)),
+				ExpectError: errorContaining("HTTP 401", "refused the credentials", "from Docker config "+bad),
+			},
+			{
+				Config:      latestTagConfig(reg.Host, fmt.Sprintf("docker_config_file = %q", filepath.Join(dir, "missing.json"))),
+				ExpectError: errorContaining("docker_config_file", "missing.json"),
+			},
+			{Config: latestTagConfig(reg.Host, block("alice", "alice-s3cret")), ConfigStateChecks: tagIs2},
+		},
+	})
+}
+
+func mkdir(t *testing.T, parts ...string) string {
+	t.Helper()
+	p := filepath.Join(parts...)
+	if err := os.MkdirAll(p, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestAuthAnonymous: a registry that wants credentials and gets none says
+// so, and how to give them.
+func TestAuthAnonymous(t *testing.T) {
+	t.Parallel()
+	reg := registrytest.NewDistribution(t, registrytest.WithTokenAuth(map[string]string{"alice": "alice-s3cret"}))
+	reg.PushTags(t, "team/app", "2.0.0")
+	empty := dockerConfig(t, t.TempDir(), nil, nil, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      latestTagConfig(reg.Host, fmt.Sprintf("docker_config_file = %q", empty)),
+			ExpectError: errorContaining("HTTP 401", "refused anonymous access to "+reg.Host, "auth block"),
+		}},
+	})
+}
+
+// TestAuthBasicOverTLS reads a registry with htpasswd basic auth behind a
+// certificate that a CA made in the test signed.
+func TestAuthBasicOverTLS(t *testing.T) {
+	t.Parallel()
+	reg := registrytest.NewDistribution(t, registrytest.WithTLS(), registrytest.WithBasicAuth("carol", "carol-s3cret"))
+	reg.PushTags(t, "team/app", "1.0.0", "2.0.0")
+	auth := fmt.Sprintf("auth {\n registry = %q\n username = \"carol\"\n password = \"carol-s3cret\"\n}", reg.Host)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: latestTagConfig(reg.Host, auth, fmt.Sprintf("ca_file = %q", reg.CAFile)), ConfigStateChecks: tagIs2},
+			{Config: latestTagConfig(reg.Host, auth, fmt.Sprintf("insecure_registries = [%q]", reg.Host)), ConfigStateChecks: tagIs2},
+			{
+				Config:      latestTagConfig(reg.Host, auth),
+				ExpectError: errorContaining("Cannot List Tags", "certificate signed by unknown authority"),
+			},
+			{
+				Config:      latestTagConfig(reg.Host, auth, `ca_file = "/nonexistent/ca.pem"`),
+				ExpectError: errorContaining("ca_file", "/nonexistent/ca.pem"),
+			},
+			{Config: latestTagConfig(reg.Host, auth, fmt.Sprintf("ca_file = %q", reg.CAFile)), ConfigStateChecks: tagIs2},
+		},
+	})
+}
+
+// TestMirrors: mirrors are tried in order, and the registry itself last.
+func TestMirrors(t *testing.T) {
+	t.Parallel()
+	origin := registrytest.NewInProcess(t)
+	origin.PushTags(t, "team/app", "1.0.0", "2.0.0")
+	empty := registrytest.NewInProcess(t)
+	mirror := registrytest.NewInProcess(t)
+	mirror.PushTags(t, "team/only-on-mirror", "3.0.0")
+	down := registrytest.NewSilent(t)
+
+	mirrors := fmt.Sprintf(`mirrors = { %q = ["127.0.0.1:1", %q] }`, origin.Host, empty.Host)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// A mirror that refuses connections and one that lacks the image.
+				Config:            latestTagConfig(origin.Host, mirrors),
+				ConfigStateChecks: tagIs2,
+			},
+			{
+				// The mirror answers for an image the origin does not have;
+				// outputs still name the image as written.
+				Config: hcl(providerBlock(fmt.Sprintf(`mirrors = { %q = [%q] }`, origin.Host, mirror.Host)),
+					fmt.Sprintf(`data "registry_latest_tag" "m" { image = "%s/team/only-on-mirror" }`, origin.Host)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expect("data.registry_latest_tag.m", "tag", knownvalue.StringExact("3.0.0")),
+					expect("data.registry_latest_tag.m", "image_ref", knownvalue.StringExact(origin.Host+"/team/only-on-mirror:3.0.0")),
+				},
+			},
+			{
+				// A mirror that hangs costs the read its timeout, not the plan forever.
+				Config:      latestTagConfig(origin.Host, fmt.Sprintf(`mirrors = { %q = [%q] }`, origin.Host, down), `timeout = "2s"`),
+				ExpectError: errorContaining("did not answer within the provider's timeout"),
+			},
+		},
+	})
+	if got := mirror.Requests.TagList.Load(); got == 0 {
+		t.Errorf("the mirror served no tag list")
+	}
+}
+
+// TestAuthFromEnvironment covers the sources the environment gives. It sets
+// environment variables, so it does not run in parallel with other tests.
+func TestAuthFromEnvironment(t *testing.T) {
+	reg := registrytest.NewDistribution(t, registrytest.WithTokenAuth(map[string]string{"dave": "dave-s3cret", "erin": "erin-s3cret"}))
+	reg.PushTags(t, "team/app", "1.0.0", "2.0.0")
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("DOCKER_CONFIG", "")
+	t.Setenv("XDG_CONFIG_HOME", "")
+	t.Setenv("XDG_RUNTIME_DIR", "")
+	t.Setenv("REGISTRY_AUTH_FILE", "")
+	t.Setenv("DOCKER_AUTH_CONFIG", "")
+
+	envDir := mkdir(t, home, "env-config")
+	helpers := credentialHelper(t, "good", "erin", "erin-s3cret", "")
+	failing := credentialHelper(t, "broken", "", "", "the keyring is locked")
+	t.Setenv("PATH", helpers+string(os.PathListSeparator)+failing+string(os.PathListSeparator)+os.Getenv("PATH"))
+
+	steps := []struct {
+		name  string
+		env   map[string]string
+		setup func()
+		args  []string
+		err   []string
+	}{
+		{name: "labelled variables", env: map[string]string{"REGISTRY_AUTH_TEAM_REGISTRY": reg.Host, "REGISTRY_AUTH_TEAM_USERNAME": "dave", "REGISTRY_AUTH_TEAM_PASSWORD": "dave-s3cret"}},
+		{name: "unlabelled variables with a token", env: map[string]string{"REGISTRY_AUTH_REGISTRY": reg.Host, "REGISTRY_AUTH_TOKEN": reg.Token.RefreshToken("dave")}},
+		{name: "DOCKER_AUTH_CONFIG", env: map[string]string{"DOCKER_AUTH_CONFIG": fmt.Sprintf(`{"auths":{%q:{"auth":%q}}}`, reg.Host, base64.StdEncoding.EncodeToString([]byte("dave:dave-s3cret")))}},
+		{name: "~/.docker/config.json", setup: func() {
+			dockerConfig(t, mkdir(t, home, ".docker"), map[string]string{reg.Host: "erin:erin-s3cret"}, nil, "")
+		}},
+		{name: "DOCKER_CONFIG over ~/.docker", env: map[string]string{"DOCKER_CONFIG": envDir}, setup: func() {
+			dockerConfig(t, mkdir(t, home, ".docker"), map[string]string{reg.Host: "erin:wrong"}, nil, "")
+			dockerConfig(t, envDir, map[string]string{reg.Host: "erin:erin-s3cret"}, nil, "")
+		}},
+		{name: "variables over the Docker config", env: map[string]string{"REGISTRY_AUTH_REGISTRY": reg.Host, "REGISTRY_AUTH_USERNAME": "dave", "REGISTRY_AUTH_PASSWORD": "dave-s3cret"}, setup: func() {
+			dockerConfig(t, mkdir(t, home, ".docker"), map[string]string{reg.Host: "erin:wrong"}, nil, "")
+		}},
+		{name: "auth block over variables", env: map[string]string{"REGISTRY_AUTH_REGISTRY": reg.Host, "REGISTRY_AUTH_USERNAME": "dave", "REGISTRY_AUTH_PASSWORD": "wrong"},
+			args: []string{fmt.Sprintf("auth {\n registry = %q\n username = \"erin\"\n password = \"erin-s3cret\"\n}", reg.Host)}},
+		{name: "credential helper", setup: func() {
+			dockerConfig(t, mkdir(t, home, ".docker"), nil, map[string]string{reg.Host: "good"}, "")
+		}},
+		{name: "credsStore", setup: func() {
+			dockerConfig(t, mkdir(t, home, ".docker"), nil, nil, "good")
+		}},
+		{name: "failing credential helper", setup: func() {
+			dockerConfig(t, mkdir(t, home, ".docker"), nil, map[string]string{reg.Host: "broken"}, "")
+		}, err: []string{"docker-credential-broken", "failed for registry " + reg.Host, "the keyring is locked"}},
+		{name: "incomplete variables", env: map[string]string{"REGISTRY_AUTH_X_REGISTRY": reg.Host, "REGISTRY_AUTH_X_USERNAME": "dave"},
+			err: []string{"REGISTRY_AUTH_X_REGISTRY", "incomplete", "REGISTRY_AUTH_X_PASSWORD"}},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			_ = os.RemoveAll(filepath.Join(home, ".docker"))
+			for k, v := range s.env {
+				t.Setenv(k, v)
+			}
+			if s.setup != nil {
+				s.setup()
+			}
+			step := resource.TestStep{Config: latestTagConfig(reg.Host, s.args...), ConfigStateChecks: tagIs2}
+			if s.err != nil {
+				step = resource.TestStep{Config: latestTagConfig(reg.Host, s.args...), ExpectError: errorContaining(s.err...)}
+			}
+			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: []resource.TestStep{step}})
+		})
+	}
+}
+
+// TestSecretsStayOut runs a plan with TF_LOG=trace and credentials from an
+// auth block, the environment and a Docker config, and checks that no
+// secret appears in the log or the state.
+func TestSecretsStayOut(t *testing.T) {
+	reg := registrytest.NewDistribution(t, registrytest.WithTokenAuth(map[string]string{"frank": "frank-block-s3cret", "grace": "grace-env-s3cret"}))
+	reg.PushTags(t, "team/app", "1.0.0", "2.0.0")
+	other := registrytest.NewDistribution(t, registrytest.WithTokenAuth(map[string]string{"heidi": "heidi-file-s3cret"}))
+	other.PushTags(t, "team/app", "2.0.0")
+	third := registrytest.NewDistribution(t, registrytest.WithTLS(), registrytest.WithBasicAuth("ivan", "ivan-basic-s3cret"))
+	third.PushTags(t, "team/app", "2.0.0")
+
+	logFile := filepath.Join(t.TempDir(), "trace.log")
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_ACC_LOG_PATH", logFile)
+	t.Setenv("REGISTRY_AUTH_GRACE_REGISTRY", other.Host)
+	t.Setenv("REGISTRY_AUTH_GRACE_USERNAME", "heidi")
+	t.Setenv("REGISTRY_AUTH_GRACE_PASSWORD", "heidi-file-s3cret")
+	cfgPath := dockerConfig(t, t.TempDir(), map[string]string{third.Host: "ivan:ivan-basic-s3cret"}, nil, "")
+
+	secrets := []string{"frank-block-s3cret", "heidi-file-s3cret", "ivan-basic-s3cret",
+		base64.StdEncoding.EncodeToString([]byte("ivan:ivan-basic-s3cret")), base64.StdEncoding.EncodeToString([]byte("frank:frank-block-s3cret"))}
+	noSecretInState := func(s *terraform.State) error {
+		for _, m := range s.Modules {
+			for addr, r := range m.Resources {
+				for k, v := range r.Primary.Attributes {
+					for _, secret := range secrets {
+						if strings.Contains(v, secret) {
+							return fmt.Errorf("state %s.%s holds a secret", addr, k)
+						}
+					}
+				}
+			}
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: hcl(providerBlock(
+				fmt.Sprintf("auth {\n registry = %q\n username = \"frank\"\n password = var.password\n}", reg.Host),
+				fmt.Sprintf("docker_config_file = %q", cfgPath),
+				fmt.Sprintf("ca_file = %q", third.CAFile),
+			),
+				"variable \"password\" {\n sensitive = true\n}",
+				fmt.Sprintf(`data "registry_latest_tag" "a" { image = "%s/team/app" }`, reg.Host),
+				fmt.Sprintf(`data "registry_latest_tag" "b" { image = "%s/team/app" }`, other.Host),
+				fmt.Sprintf(`data "registry_image_digest" "c" {
+  image = "%s/team/app"
+  tag   = "2.0.0"
+}`, third.Host)),
+			ConfigVariables: config.Variables{"password": config.StringVariable("frank-block-s3cret")},
+			Check:           noSecretInState,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect("data.registry_latest_tag.a", "tag", knownvalue.StringExact("2.0.0")),
+				expect("data.registry_latest_tag.b", "tag", knownvalue.StringExact("2.0.0")),
+			},
+		}},
+	})
+	log, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatalf("reading the trace log: %v", err)
+	}
+	if !strings.Contains(string(log), "registry request") || !strings.Contains(string(log), "credentials resolved") {
+		t.Fatalf("the trace log (%d bytes) holds no request log: the test would prove nothing", len(log))
+	}
+	for _, line := range strings.Split(string(log), "\n") {
+		for _, secret := range secrets {
+			if strings.Contains(line, secret) {
+				t.Errorf("the trace log holds the secret %q: %.300s", secret, line)
+			}
+		}
+	}
+}

@@ -349,3 +349,34 @@ func TestSecretsStayOut(t *testing.T) {
 		}
 	}
 }
+
+// TestProxy reads registries whose host resolves nowhere, through the proxy
+// in HTTPS_PROXY and HTTP_PROXY: over verified TLS with ca_file (a CONNECT
+// tunnel), over unverified TLS, and over plain HTTP for a listed host.
+func TestProxy(t *testing.T) {
+	t.Parallel()
+	tlsReg := registrytest.NewDistribution(t, registrytest.WithTLS(), registrytest.WithBasicAuth("judy", "judy-s3cret"))
+	tlsReg.PushTags(t, "team/app", "1.0.0", "2.0.0")
+	tlsHost := tlsReg.ViaProxy(t)
+	plain := registrytest.NewInProcess(t)
+	plain.PushTags(t, "team/app", "2.0.0")
+	plainHost := plain.ViaProxy(t)
+	auth := fmt.Sprintf("auth {\n registry = %q\n username = \"judy\"\n password = \"judy-s3cret\"\n}", tlsHost)
+	before := testProxy.Requests.Load()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: latestTagConfig(tlsHost, auth, fmt.Sprintf("ca_file = %q", tlsReg.CAFile)), ConfigStateChecks: tagIs2},
+			{Config: latestTagConfig(tlsHost, auth, fmt.Sprintf("insecure_registries = [%q]", tlsHost)), ConfigStateChecks: tagIs2},
+			{
+				// Not loopback, not listed: HTTPS only, and the error says what to do.
+				Config:      latestTagConfig(plainHost),
+				ExpectError: errorContaining("server gave HTTP response to HTTPS client", "must be listed in insecure_registries"),
+			},
+			{Config: latestTagConfig(plainHost, fmt.Sprintf("insecure_registries = [%q]", plainHost)), ConfigStateChecks: tagIs2},
+		},
+	})
+	if testProxy.Requests.Load() == before {
+		t.Error("no request went through the proxy")
+	}
+}

@@ -76,7 +76,7 @@ func (ca *authority) issue(dir, name string) (certFile, keyFile string, pair tls
 	}
 	tmpl.KeyUsage = x509.KeyUsageDigitalSignature
 	tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
-	tmpl.DNSNames = []string{"localhost"}
+	tmpl.DNSNames = []string{"localhost", ProxiedHost}
 	tmpl.IPAddresses = []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, key.Public(), ca.key)
 	if err != nil {

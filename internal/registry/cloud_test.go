@@ -1,0 +1,216 @@
+package registry
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+)
+
+func TestCloudHosts(t *testing.T) {
+	t.Parallel()
+	for host, want := range map[string]string{
+		"123456789012.dkr.ecr.eu-west-1.amazonaws.com":      "ecr",
+		"123456789012.dkr.ecr.us-gov-west-1.amazonaws.com":  "ecr",
+		"123456789012.dkr.ecr-fips.us-east-1.amazonaws.com": "ecr",
+		"public.ecr.aws":             "",
+		"gcr.io":                     "google",
+		"eu.gcr.io":                  "google",
+		"europe-docker.pkg.dev":      "google",
+		"us-central1-docker.pkg.dev": "google",
+		"ghcr.io":                    "",
+		"docker.pkg.dev.example.com": "",
+		"amazonaws.com.example.com":  "",
+		"index.docker.io":            "",
+		"registry.gitlab.com":        "",
+		"acme.azurecr.io":            "",
+	} {
+		got := ""
+		switch {
+		case isECR(host):
+			got = "ecr"
+		case isGoogle(host):
+			got = "google"
+		}
+		if got != want {
+			t.Errorf("%s: cloud %q, want %q", host, got, want)
+		}
+	}
+}
+
+// resolveWith resolves host's credentials with a keychain that has only
+// the cloud sources.
+func resolveWith(t *testing.T, host string) (authn.Authenticator, string, error) {
+	t.Helper()
+	k := &keychain{cloud: true, log: func(context.Context, string, map[string]any) {}}
+	return k.resolve(t.Context(), host)
+}
+
+// TestCloudECR: an ECR host is asked of the AWS credential chain, and its
+// failure is an error that says so (the test proxy refuses the call to AWS,
+// so nothing leaves the machine), never a silent anonymous request.
+func TestCloudECR(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE00")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "not-a-real-secret")
+	t.Setenv("AWS_REGION", "eu-west-1")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_MAX_ATTEMPTS", "1")
+	_, source, err := resolveWith(t, "123456789012.dkr.ecr.eu-west-1.amazonaws.com")
+	if err == nil {
+		t.Fatal("ECR credentials resolved without reaching AWS")
+	}
+	if !strings.Contains(source, "ECR") || !strings.Contains(err.Error(), "AWS default credential chain") {
+		t.Errorf("source %q, error %q: want the ECR credential chain named", source, err)
+	}
+	if strings.Contains(err.Error(), "not-a-real-secret") {
+		t.Errorf("error %q holds the AWS secret", err)
+	}
+}
+
+// TestCloudGoogle: an Artifact Registry host takes application default
+// credentials from GOOGLE_APPLICATION_CREDENTIALS (a service account whose
+// token endpoint is a server in the test).
+func TestCloudGoogle(t *testing.T) {
+	var exchanged atomic.Int64
+	tokenServer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		exchanged.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"access_token":"ya29.test","token_type":"Bearer","expires_in":3600}`))
+	}))
+	t.Cleanup(tokenServer.Close)
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemKey := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: must(x509.MarshalPKCS8PrivateKey(key))})
+	sa, err := json.Marshal(map[string]string{
+		"type": "service_account", "project_id": "acme", "private_key_id": "1",
+		"private_key": string(pemKey), "client_email": "ci@acme.iam.gserviceaccount.com", "client_id": "1",
+		"token_uri": tokenServer.URL + "/token",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "sa.json")
+	if err := os.WriteFile(path, sa, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", path)
+	auth, source, err := resolveWith(t, "europe-docker.pkg.dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if auth == nil || auth == authn.Anonymous || !strings.Contains(source, "Google application default credentials") {
+		t.Fatalf("auth %v from %q: want Google application default credentials", auth, source)
+	}
+	cfg, err := auth.Authorization()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Password != "ya29.test" || exchanged.Load() == 0 {
+		t.Errorf("authorization %+v after %d token exchanges: want the service account's access token", cfg, exchanged.Load())
+	}
+}
+
+// TestCloudGitHub: GHCR takes GITHUB_TOKEN, and GITHUB_ACTOR as the user.
+func TestCloudGitHub(t *testing.T) {
+	t.Setenv("GITHUB_TOKEN", "ghp_example")
+	t.Setenv("GITHUB_ACTOR", "octocat")
+	auth, source, err := resolveWith(t, "ghcr.io")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := auth.Authorization()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if source != "GITHUB_TOKEN" || cfg.Username != "octocat" || cfg.Password != "ghp_example" {
+		t.Errorf("ghcr.io: %+v from %q", cfg, source)
+	}
+	// Nothing for another registry.
+	auth, _, err = resolveWith(t, "quay.io")
+	if err != nil || auth != authn.Anonymous {
+		t.Errorf("quay.io: %v, %v; want anonymous", auth, err)
+	}
+}
+
+// TestDockerHubAliases: credentials given for docker.io serve Docker Hub
+// however the image names it.
+func TestDockerHubAliases(t *testing.T) {
+	t.Parallel()
+	for _, given := range []string{"docker.io", "index.docker.io", "registry-1.docker.io"} {
+		k, err := newKeychain(Options{Auth: map[string]Credential{given: {Username: "u", Password: "p"}}}, func(context.Context, string, map[string]any) {})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, img := range []string{"nginx", "docker.io/library/nginx", "index.docker.io/pihole/pihole"} {
+			image := mustImage(t, img)
+			auth, source, err := k.resolve(t.Context(), CanonicalHost(image.Registry))
+			if err != nil || source != "the provider's auth block" || auth == authn.Anonymous {
+				t.Errorf("auth for %s given as %s: %v from %q, %v", img, given, auth, source, err)
+			}
+		}
+	}
+}
+
+// TestCredentialHelperRunsOnce: a credential helper is run once per
+// registry, however many repositories and reads.
+func TestCredentialHelperRunsOnce(t *testing.T) {
+	reg := registrytest.NewDistribution(t, registrytest.WithTokenAuth(map[string]string{"kim": "kim-s3cret"}))
+	reg.PushTags(t, "team/a", "1.0")
+	reg.PushTags(t, "team/b", "1.0")
+	dir := t.TempDir()
+	calls := filepath.Join(dir, "calls")
+	script := fmt.Sprintf("#!/bin/sh\nread server\necho x >> %q\nprintf '{\"ServerURL\":\"%%s\",\"Username\":\"kim\",\"Secret\":\"kim-s3cret\"}' \"$server\"\n", calls)
+	if err := os.WriteFile(filepath.Join(dir, "docker-credential-counting"), []byte(script), 0o755); err != nil { //nolint:gosec // an executable test script
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	cfg := filepath.Join(dir, "config.json")
+	if err := os.WriteFile(cfg, fmt.Appendf(nil, `{"credHelpers":{%q:"counting"}}`, reg.Host), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Options{DockerConfigFile: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, repo := range []string{"team/a", "team/b"} {
+		img := mustImage(t, reg.Host+"/"+repo)
+		if _, err := c.ListTags(t.Context(), img); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Digest(t.Context(), img, "1.0"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := os.ReadFile(calls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), "x"); n != 1 {
+		t.Errorf("the credential helper ran %d times, want once", n)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}

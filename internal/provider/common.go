@@ -117,6 +117,14 @@ func (b *dataSourceBase) readContext(ctx context.Context, resp *datasource.ReadR
 	return ctx, cancel, true
 }
 
+// warnRateLimit adds a warning to the plan when a registry the image was
+// read from reported that few requests remain before its rate limit.
+func (b *dataSourceBase) warnRateLimit(img registry.Image, resp *datasource.ReadResponse) {
+	if w := b.data.client.RateLimitWarning(img); w != "" {
+		resp.Diagnostics.AddWarning("Registry Rate Limit Nearly Reached", w)
+	}
+}
+
 // parseImage parses the image and registry arguments, reporting an error at
 // the attribute.
 func parseImage(image, reg types.String, resp *datasource.ReadResponse) (registry.Image, bool) {

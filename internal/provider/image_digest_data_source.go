@@ -132,5 +132,6 @@ func (d *imageDigestDataSource) Read(ctx context.Context, req datasource.ReadReq
 	m.Digest = types.StringValue(digest)
 	m.ImageRef = types.StringValue(img.Name + ":" + tag)
 	m.PinnedRef = types.StringValue(img.Name + ":" + tag + "@" + digest)
+	d.warnRateLimit(img, resp)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

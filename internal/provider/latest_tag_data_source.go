@@ -198,6 +198,7 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 		m.UpdateKind = types.StringValue(string(kind))
 		m.UpdateAvailable = types.BoolValue(kind != tagfilter.UpdateNone)
 	}
+	d.warnRateLimit(img, resp)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

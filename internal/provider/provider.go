@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -45,6 +47,7 @@ type providerModel struct {
 	InsecureRegistries types.Set    `tfsdk:"insecure_registries"`
 	CAFile             types.String `tfsdk:"ca_file"`
 	Mirrors            types.Map    `tfsdk:"mirrors"`
+	MaxConcurrent      types.Int64  `tfsdk:"max_concurrent_requests"`
 	Timeout            types.String `tfsdk:"timeout"`
 }
 
@@ -146,6 +149,12 @@ func (p *registryProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"may fall back to plain HTTP; every other registry is reached over HTTPS with verified certificates.",
 				Validators: []validator.Set{setvalidator.ValueStringsAre(parsed{what: "registry host", parse: registry.CheckRegistryHost})},
 			},
+			"max_concurrent_requests": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("The most requests in flight to one registry at a time, however many data sources "+
+					"the plan holds, so that a large plan does not trip a registry's rate limits. Defaults to `%d`.", registry.DefaultMaxConcurrentRequests),
+				Validators: []validator.Int64{int64validator.Between(1, 256)},
+			},
 			"timeout": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "The most one data source's read may take, every page and retry included, as a Go " +
@@ -198,9 +207,10 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 		data.timeout = d
 	}
 	opts := registry.Options{
-		DockerConfigFile: cfg.DockerConfigFile.ValueString(),
-		CAFile:           cfg.CAFile.ValueString(),
-		UserAgent:        "terraform-provider-registry/" + p.version,
+		DockerConfigFile:      cfg.DockerConfigFile.ValueString(),
+		CAFile:                cfg.CAFile.ValueString(),
+		MaxConcurrentRequests: int(cfg.MaxConcurrent.ValueInt64()),
+		UserAgent:             "terraform-provider-registry/" + p.version,
 		Log: func(ctx context.Context, msg string, fields map[string]any) {
 			tflog.Debug(ctx, msg, fields)
 		},
@@ -212,6 +222,15 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.Append(cfg.Mirrors.ElementsAs(ctx, &opts.Mirrors, false)...)
 	}
 	opts.Auth = authOptions(cfg.Auth, &resp.Diagnostics)
+	for attr, file := range map[string]string{"docker_config_file": opts.DockerConfigFile, "ca_file": opts.CAFile} {
+		if file == "" {
+			continue
+		}
+		if _, err := os.Stat(file); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root(attr), "Cannot Read "+titleCase(strings.ReplaceAll(attr, "_", " ")),
+				fmt.Sprintf("%s %q cannot be read: %v. Give the path of an existing file, or leave %s unset.", attr, file, err, attr))
+		}
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -37,6 +37,9 @@ type Options struct {
 	// Mirrors maps a registry host to mirror hosts tried first, in order;
 	// the registry itself is tried last.
 	Mirrors map[string][]string
+	// MaxConcurrentRequests bounds the requests in flight to one registry;
+	// 0 means DefaultMaxConcurrentRequests.
+	MaxConcurrentRequests int
 	// UserAgent is sent with every request.
 	UserAgent string
 	// Log, when set, receives the request log.
@@ -48,6 +51,7 @@ type Options struct {
 type Client struct {
 	http     http.RoundTripper
 	keychain *keychain
+	limits   *rateLimits
 	insecure map[string]bool
 	mirrors  map[string][]string
 	log      LogFunc
@@ -91,10 +95,29 @@ func New(o Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	maxInFlight := o.MaxConcurrentRequests
+	if maxInFlight <= 0 {
+		maxInFlight = DefaultMaxConcurrentRequests
+	}
+	limits := &rateLimits{}
 	var rt http.RoundTripper = &logTransport{next: newHostTransport(insecure, roots), log: log}
-	rt = transport.NewRetry(rt)
+	rt = &limitTransport{next: rt, max: maxInFlight}
+	rt = &retryTransport{next: rt, log: log, limits: limits, sleep: sleepContext}
 	rt = transport.NewUserAgent(rt, o.UserAgent)
-	return &Client{http: rt, keychain: kc, insecure: insecure, mirrors: mirrors, log: log}, nil
+	return &Client{http: rt, keychain: kc, limits: limits, insecure: insecure, mirrors: mirrors, log: log}, nil
+}
+
+// RateLimitWarning returns, once per registry, a warning when a registry
+// that img is read from reported that few requests remain before its rate
+// limit; "" otherwise.
+func (c *Client) RateLimitWarning(img Image) string {
+	var out []string
+	for _, cand := range c.candidates(img) {
+		if w := c.limits.warning(cand.Registry); w != "" {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // explain adds to a failed call's error where the refused credentials came

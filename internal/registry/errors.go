@@ -43,7 +43,10 @@ func (e *Error) Unwrap() error { return e.Err }
 func (e *Error) Hint() string {
 	var netErr net.Error
 	var credErr *CredentialError
+	var pullErr *PullLimitError
 	switch {
+	case errors.As(e.Err, &pullErr):
+		return "Log in to " + e.Registry + " to raise the limit (docker login, or an auth block), or pull through a mirror (the provider's mirrors argument, such as { \"docker.io\" = [\"mirror.gcr.io\"] }), then plan again."
 	case errors.As(e.Err, &credErr):
 		return "Fix the credential source named above, or give the credentials for " + e.Registry + " in an auth block of the provider, which wins over every other source."
 	case errors.Is(e.Err, context.DeadlineExceeded):
@@ -75,9 +78,18 @@ func wrapError(op string, img Image, err error) error {
 		return err
 	}
 	out := &Error{Op: op, Image: img.Name, Registry: img.Registry, Err: err}
-	var te *transport.Error
-	if errors.As(err, &te) {
+	var (
+		te *transport.Error
+		ra *RetryAfterError
+		pl *PullLimitError
+	)
+	switch {
+	case errors.As(err, &te):
 		out.Status = te.StatusCode
+	case errors.As(err, &ra):
+		out.Status = ra.Status
+	case errors.As(err, &pl):
+		out.Status = http.StatusTooManyRequests
 	}
 	return out
 }

@@ -64,7 +64,16 @@ func (c *Client) newSession(ctx context.Context, img Image) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &session{img: img, scheme: scheme, rt: rt}, nil
+	return &session{img: img, scheme: scheme, rt: keepRequest{rt}}, nil
+}
+
+// keepRequest hands the transport below a copy of each request, so that
+// the credentials it adds never land in the request that http.Client copies
+// headers from when it follows a redirect.
+type keepRequest struct{ next http.RoundTripper }
+
+func (k keepRequest) RoundTrip(req *http.Request) (*http.Response, error) {
+	return k.next.RoundTrip(req.Clone(req.Context()))
 }
 
 // url returns the URL of an API path under the repository, such as

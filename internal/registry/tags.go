@@ -89,7 +89,7 @@ func (s *session) tagPage(ctx context.Context, u string) ([]string, string, erro
 		return nil, "", err
 	}
 	var page struct {
-		Tags []string `json:"tags"`
+		Tags json.RawMessage `json:"tags"`
 	}
 	body := &limitedReader{r: resp.Body, n: MaxResponseBytes}
 	if err := json.NewDecoder(body).Decode(&page); err != nil {
@@ -98,11 +98,18 @@ func (s *session) tagPage(ctx context.Context, u string) ([]string, string, erro
 		}
 		return nil, "", fmt.Errorf("the tag list is not valid JSON (content type %q): %w", resp.Header.Get("Content-Type"), err)
 	}
+	if len(page.Tags) == 0 {
+		return nil, "", fmt.Errorf("the tag list has no \"tags\" field (content type %q): the registry did not answer with a tag list", resp.Header.Get("Content-Type"))
+	}
+	var tags []string
+	if err := json.Unmarshal(page.Tags, &tags); err != nil {
+		return nil, "", fmt.Errorf("the tag list's \"tags\" field is not a list of strings: %w", err)
+	}
 	next, err := nextPage(resp)
 	if err != nil {
 		return nil, "", err
 	}
-	return page.Tags, next, nil
+	return tags, next, nil
 }
 
 // nextPage returns the URL in a response's Link header with rel="next",

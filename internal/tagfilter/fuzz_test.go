@@ -102,3 +102,24 @@ func FuzzSort(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseConstraint: a constraint either parses or fails with an error
+// that names it; a parsed one never panics when checked, whatever the text.
+func FuzzParseConstraint(f *testing.F) {
+	for _, s := range []string{">= 0", "~1.2", "^2", ">= 1.2, < 2.0", "1.2.x", ">= 1.2 || 3.x", ">= 1.30.0-0", "", " ", ">= banana", "~", "||", "1.2.3 - 2.3.4", "!=1.0"} {
+		f.Add(s, "1.2.3")
+	}
+	f.Fuzz(func(t *testing.T, constraint, version string) {
+		c, err := ParseConstraint(constraint)
+		if err != nil {
+			if !strings.Contains(err.Error(), "constraint") {
+				t.Errorf("ParseConstraint(%q) error %q does not say constraint", constraint, err)
+			}
+			return
+		}
+		_ = c.Check(version)
+		if c.String() == "" {
+			t.Errorf("ParseConstraint(%q) = a constraint with empty text", constraint)
+		}
+	})
+}

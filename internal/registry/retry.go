@@ -1,0 +1,280 @@
+package registry
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Retry policy: 408, 429, 500, 502, 503 and 504 answers and dropped
+// connections are tried again, up to maxAttempts in all, after a wait that
+// doubles from retryBase up to retryMax with jitter, or as long as the
+// registry's Retry-After asks; never past the read's deadline.
+const (
+	maxAttempts = 6
+	retryBase   = 500 * time.Millisecond
+	retryMax    = 30 * time.Second
+)
+
+// retryTransport retries reads (GET and HEAD) that failed in a way that may
+// pass, and reads each answer's body whole (up to MaxResponseBytes), so that
+// a connection dropped mid-body is retried too and an oversized body is an
+// error. Docker Hub's pull-limit 429 is not retried: it becomes a
+// *PullLimitError at once.
+type retryTransport struct {
+	next   http.RoundTripper
+	log    LogFunc
+	limits *rateLimits
+	// sleep waits d or until ctx ends; tests replace it.
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method != http.MethodGet && req.Method != http.MethodHead {
+		return t.next.RoundTrip(req)
+	}
+	ctx := req.Context()
+	for attempt := 1; ; attempt++ {
+		resp, err := t.once(req)
+		var wait time.Duration
+		switch {
+		case err != nil:
+			if ctx.Err() != nil || !retryableError(err) {
+				return nil, err
+			}
+			wait = backoff(attempt)
+		case retryableStatus(resp.StatusCode):
+			if resp.StatusCode == http.StatusTooManyRequests {
+				if pl := pullLimit(req, resp); pl != nil {
+					_ = resp.Body.Close()
+					return nil, pl
+				}
+			}
+			wait = retryAfter(resp.Header, time.Now())
+			if wait == 0 {
+				wait = backoff(attempt)
+			}
+		default:
+			return resp, nil
+		}
+		if attempt >= maxAttempts {
+			if err != nil {
+				return nil, fmt.Errorf("gave up after %d attempts: %w", attempt, err)
+			}
+			return resp, nil // the caller reports the status with the registry's message
+		}
+		if deadline, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(deadline) {
+			if err != nil {
+				return nil, fmt.Errorf("gave up after %d attempts, as the next wait (%s) would pass the timeout: %w", attempt, wait.Round(time.Millisecond), err)
+			}
+			if resp.Header.Get("Retry-After") != "" {
+				_ = resp.Body.Close()
+				return nil, &RetryAfterError{Status: resp.StatusCode, Wait: wait, Attempts: attempt}
+			}
+			return resp, nil
+		}
+		fields := map[string]any{"method": req.Method, "host": req.URL.Host, "path": req.URL.Path, "attempt": attempt, "wait_ms": wait.Milliseconds()}
+		if err != nil {
+			fields["error"] = err.Error()
+		} else {
+			fields["status"] = resp.StatusCode
+			_ = resp.Body.Close()
+		}
+		t.log(ctx, "retrying a registry request", fields)
+		if err := t.sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// once sends req and reads the answer's body whole.
+func (t *retryTransport) once(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	t.limits.observe(req.URL.Host, resp.Header)
+	body, err := io.ReadAll(&limitedReader{r: resp.Body, n: MaxResponseBytes})
+	_ = resp.Body.Close()
+	if err != nil {
+		if errors.Is(err, errTooLarge) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("the connection dropped while reading the answer: %w", err)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
+}
+
+func sleepContext(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}
+
+// backoff returns the wait before attempt+1: retryBase doubled per
+// attempt, capped at retryMax, with jitter over its upper half.
+func backoff(attempt int) time.Duration {
+	d := retryBase << (attempt - 1)
+	if d <= 0 || d > retryMax {
+		d = retryMax
+	}
+	half := d / 2
+	return half + rand.N(half+1) //nolint:gosec // jitter needs no cryptographic randomness
+}
+
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
+		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// retryableError reports a dropped connection or a network error that may
+// pass, as opposed to one that will not (a refused connection, a bad
+// certificate, an unknown host).
+func retryableError(err error) bool {
+	var netErr net.Error
+	switch {
+	case errors.Is(err, errTooLarge), errors.Is(err, ErrPlainHTTP):
+		return false
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ECONNABORTED):
+		return true
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return true
+	}
+	return strings.Contains(err.Error(), "connection reset") || strings.Contains(err.Error(), "server closed")
+}
+
+// retryAfter reads a Retry-After header, in seconds or as an HTTP date; 0
+// when there is none.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil {
+		if secs < 0 {
+			return 0
+		}
+		return time.Duration(secs) * time.Second
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		if d := at.Sub(now); d > 0 {
+			return d
+		}
+		return time.Millisecond
+	}
+	return 0
+}
+
+// RetryAfterError is returned when a registry asks to wait longer than the
+// read's timeout leaves.
+type RetryAfterError struct {
+	Status   int
+	Wait     time.Duration
+	Attempts int
+}
+
+func (e *RetryAfterError) Error() string {
+	return fmt.Sprintf("the registry answered HTTP %d %s and asked to wait %s before trying again (Retry-After), more than the provider's timeout leaves (after %d attempts)",
+		e.Status, http.StatusText(e.Status), e.Wait.Round(time.Second), e.Attempts)
+}
+
+// PullLimitError is Docker Hub's (or a registry like it) pull rate limit:
+// not worth retrying within a plan.
+type PullLimitError struct {
+	Registry string
+	// Limit is the ratelimit-limit header, such as "100;w=21600".
+	Limit string
+	// Source is the docker-ratelimit-source header (the IP or account limited).
+	Source string
+	// Reset is when the limit resets, when the registry said.
+	Reset time.Time
+	// Message is the registry's own message.
+	Message string
+}
+
+func (e *PullLimitError) Error() string {
+	var b strings.Builder
+	b.WriteString("the registry's pull rate limit is reached")
+	if l := describeLimit(e.Limit); l != "" {
+		b.WriteString(" (" + l)
+		if e.Source != "" {
+			b.WriteString(" for " + e.Source)
+		}
+		b.WriteString(")")
+	}
+	if !e.Reset.IsZero() {
+		fmt.Fprintf(&b, "; it resets at %s", e.Reset.UTC().Format(time.RFC3339))
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	return b.String()
+}
+
+// describeLimit turns "100;w=21600" into "100 pulls per 6h0m0s".
+func describeLimit(h string) string {
+	if h == "" {
+		return ""
+	}
+	n, params, _ := strings.Cut(h, ";")
+	out := strings.TrimSpace(n) + " pulls"
+	for _, p := range strings.Split(params, ";") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && k == "w" {
+			if secs, err := strconv.Atoi(v); err == nil {
+				out += " per " + (time.Duration(secs) * time.Second).String()
+			}
+		}
+	}
+	return out
+}
+
+// pullLimit returns a *PullLimitError when a 429 is a pull rate limit (its
+// ratelimit-remaining header is 0, or its body says so), else nil.
+func pullLimit(req *http.Request, resp *http.Response) *PullLimitError {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	remaining, _, _ := strings.Cut(resp.Header.Get("Ratelimit-Remaining"), ";")
+	lower := strings.ToLower(string(body))
+	if strings.TrimSpace(remaining) != "0" && !strings.Contains(lower, "pull rate limit") && !strings.Contains(lower, "toomanyrequests") {
+		return nil
+	}
+	e := &PullLimitError{
+		Registry: req.URL.Host,
+		Limit:    resp.Header.Get("Ratelimit-Limit"),
+		Source:   resp.Header.Get("Docker-Ratelimit-Source"),
+	}
+	if wait := retryAfter(resp.Header, time.Now()); wait > 0 {
+		e.Reset = time.Now().Add(wait)
+	} else if v, err := strconv.ParseInt(strings.TrimSpace(resp.Header.Get("Ratelimit-Reset")), 10, 64); err == nil && v > 0 {
+		e.Reset = time.Unix(v, 0)
+	}
+	var parsed struct {
+		Errors []struct {
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	if jsonErr := jsonUnmarshal(body, &parsed); jsonErr == nil && len(parsed.Errors) > 0 {
+		e.Message = parsed.Errors[0].Message
+	}
+	return e
+}

@@ -338,6 +338,11 @@ func TestSecretsStayOut(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reading the trace log: %v", err)
 	}
+	for _, want := range []string{"selected the newest tag", "tags_listed", "tags_kept", "rejected_by_filter", "top_candidates"} {
+		if !strings.Contains(string(log), want) {
+			t.Errorf("the debug log does not explain the selection: no %q", want)
+		}
+	}
 	if !strings.Contains(string(log), "registry request") || !strings.Contains(string(log), "credentials resolved") {
 		t.Fatalf("the trace log (%d bytes) holds no request log: the test would prove nothing", len(log))
 	}

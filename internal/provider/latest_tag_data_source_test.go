@@ -29,7 +29,7 @@ func TestLatestTagSemver(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`data "registry_latest_tag" "nginx" { image = %q }`, image),
+			Config: hcl(providerBlock("max_concurrent_requests = 2"), fmt.Sprintf(`data "registry_latest_tag" "nginx" { image = %q }`, image)),
 			ConfigStateChecks: []statecheck.StateCheck{
 				expect("data.registry_latest_tag.nginx", "tag", knownvalue.StringExact("1.10")),
 				expect("data.registry_latest_tag.nginx", "digest", knownvalue.StringExact(want)),

@@ -56,6 +56,10 @@ func TestProviderValidation(t *testing.T) {
 				ExpectError: errorContaining("Invalid Timeout", "must be greater than zero"),
 			},
 			{
+				Config:      hcl(providerBlock(`max_concurrent_requests = 0`), ds),
+				ExpectError: errorContaining("max_concurrent_requests", "between 1 and 256"),
+			},
+			{
 				Config:      hcl(providerBlock(`insecure_registries = ["https://registry.example"]`), ds),
 				ExpectError: errorContaining("Invalid Registry Host", `registry "https://registry.example" holds a URL scheme`),
 			},

@@ -163,7 +163,7 @@ func isCosignTag(tag string) bool {
 	}
 	for i := 0; i < 64; i++ {
 		c := rest[i]
-		if !isDigit(c) && !('a' <= c|0x20 && c|0x20 <= 'f') {
+		if !isDigit(c) && (c|0x20 < 'a' || c|0x20 > 'f') {
 			return false
 		}
 	}

@@ -51,9 +51,10 @@ func (d *imageDigestDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"image":    imageAttribute(),
 			"registry": registryAttribute(),
 			"tag": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "The tag to read. Defaults to `latest`.",
-				Validators:          []validator.String{parsed{what: "tag", parse: checkTag}},
+				Optional: true,
+				MarkdownDescription: "The tag to read: a moving tag such as `latest`, `stable` or `v3.2`, or any other tag. " +
+					"Defaults to `latest`. Give it here, not inside `image`.",
+				Validators: []validator.String{parsed{what: "tag", parse: checkTag}},
 			},
 			"platform": schema.StringAttribute{
 				Optional: true,

@@ -77,9 +77,11 @@ func (d *latestTagDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 				Optional: true,
 				MarkdownDescription: "A [Masterminds/semver v3](https://github.com/Masterminds/semver#checking-version-constraints) " +
 					"constraint on each kept tag's version text: `~1.25`, `^2`, `>= 1.2, < 2.0`, `1.2.x`. The version text is the tag " +
-					"less a leading `v` (for `semver()`), the rest after the prefix (for `prefix()`), or the `version` group (for `regex()`). " +
-					"Tags whose version text is not semver are left out. A pre-release (`1.2.3-rc1`, and also `1.2.3-alpine`) only " +
-					"satisfies a constraint that names one, so `>= 0` means stable releases only.",
+					"less a leading `v` (for `semver()`, and for `regex()` without a `version` group), the tag (for `number()`), the " +
+					"version text of the rest after the prefix (for `prefix()`), or the `version` group (for `regex()`). " +
+					"Tags whose version text is not semver (such as the four-part `2.0.7.1`) are left out. A pre-release (`1.2.3-rc1`, " +
+					"and also `1.2.3-alpine` or `16.1.0-debian-12-r10`) only satisfies a constraint that names one, so `>= 0` means " +
+					"stable releases only, and `~16.1.0-0` keeps 16.1 releases and pre-releases alike.",
 				Validators: []validator.String{parsed{what: "constraint", parse: func(s string) error {
 					_, err := tagfilter.ParseConstraint(s)
 					return err
@@ -88,11 +90,13 @@ func (d *latestTagDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"current": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "The tag in use now. When set, `update_available` and `update_kind` compare `tag` with it. " +
-					"It must be a tag the filter keeps (the constraint does not apply to it), but it need not exist in the registry any more.",
+					"It must be a tag the filter keeps (with an `-alpine` filter, `1.27.3-alpine`, not `1.27.3`), else validation " +
+					"fails; the constraint does not apply to it, and it need not exist in the registry any more.",
 			},
 			"tag": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The newest tag that `filter` and `constraint` keep.",
+				Computed: true,
+				MarkdownDescription: "The newest tag that `filter` and `constraint` keep. When they keep none, the read fails with an " +
+					"error that names the image, the filter, the constraint and some of the image's tags.",
 			},
 			"digest": schema.StringAttribute{
 				Computed: true,
@@ -107,8 +111,10 @@ func (d *latestTagDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			},
 			"update_kind": schema.StringAttribute{
 				Computed: true,
-				MarkdownDescription: "How `tag` is newer than `current`, by the first numeric component that differs: `major`, `minor`, " +
-					"`patch`, or `other` (a later component, or only the suffix); `none` when it is not newer. Null when `current` is unset.",
+				MarkdownDescription: "How `tag` is newer than `current`, by the first numeric component of their version texts that " +
+					"differs: `major`, `minor`, `patch`, or `other` (a later component, or only the suffix: `-ls171` to `-ls172`); `none` " +
+					"when it is not newer. With `number()` the number is the only component, so every newer build is `major`. " +
+					"Null when `current` is unset.",
 			},
 		},
 	}

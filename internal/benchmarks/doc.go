@@ -1,0 +1,27 @@
+// Package benchmarks measures the provider the way issue 5 asks: whole
+// `terraform plan` runs against real registries on loopback, next to the same
+// lookups scripted with go-containerregistry's crane, and the Go hot path of
+// listing and selecting from a large repository. It holds no code of its own
+// outside its tests; `make bench` runs them.
+//
+//   - BenchmarkPlanWorkload starts a CNCF distribution registry with token
+//     auth behind a proxy that adds 25 ms to every request (token server
+//     included) and counts the requests by kind; seeds 10 repositories of
+//     2,000 tags; and times one `terraform plan` of 30 registry_latest_tag and
+//     10 registry_image_digest, the same plan with the data sources removed,
+//     and the same 40 lookups done one at a time with `crane ls`, a
+//     `sort -V` ordering and `crane digest`. It prints a Markdown table of the
+//     requests, next to the protocol minimum, and the wall times.
+//   - BenchmarkLargeRepository plans three registry_latest_tag on one
+//     repository of 100,000 tags and reports the provider process's peak
+//     resident set size, read from the kernel when the process ends.
+//   - BenchmarkListAndSelect100k lists 100,000 tags with registry.Client and
+//     selects from them with tagfilter, with allocations.
+//
+// The plan benchmarks build the provider from this module, and crane from the
+// tools module in tools/crane, with the Go build cache; they need Terraform
+// (or OpenTofu) and skip without it, and they run on Linux only. Run them once
+// each, as `make bench` does:
+//
+//	go test -run '^$' -bench 'PlanWorkload|LargeRepository' -benchtime=1x -timeout 30m ./internal/benchmarks
+package benchmarks

@@ -1,0 +1,96 @@
+package benchmarks
+
+import (
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+)
+
+const (
+	// largeRepoTags is the size of the repository of BenchmarkLargeRepository.
+	largeRepoTags = 100_000
+	// largeRepo is its name.
+	largeRepo = "bench/big"
+	// rssTarget is the most memory the provider may hold at its peak.
+	rssTarget = 150 << 20
+)
+
+// BenchmarkLargeRepository plans three registry_latest_tag (the workload's
+// filters) on one repository of 100,000 tags and reports the provider
+// process's peak resident set size and the plan's wall time (ns/op). Run it
+// once: -benchtime=1x.
+//
+// The repository is in the in-process registry, not distribution: pushing
+// costs distribution about 1.5 ms of a manifest PUT per tag on two cores
+// (20,000 tags take 30 s, so 100,000 would take 2.5 minutes and a million
+// inodes of tmpfs), and the provider's memory does not depend on which
+// registry serves the pages. The in-process registry sorts and encodes the
+// whole list again for each of the 101 pages, so much of the wall time is
+// the registry's: the table shows it.
+func BenchmarkLargeRepository(b *testing.B) {
+	terraform := terraformPath(b)
+	provider := providerBinary(b)
+
+	reg := registrytest.NewInProcess(b)
+	tags, p := largeTags(largeRepoTags)
+	seeding := time.Now()
+	digests := reg.PushTags(b, largeRepo, tags...)
+	b.Logf("seeded %d tags in the in-process registry in %v", len(tags), time.Since(seeding).Round(time.Millisecond))
+	// No delay: the proxy only counts.
+	proxy := newLatencyProxy(b, reg, 0)
+
+	var lookups []lookup
+	for _, l := range []lookup{
+		{name: "big_semver", typ: latestTagType, repo: largeRepo, tag: p.Semver},
+		{name: "big_stable", typ: latestTagType, repo: largeRepo, constraint: stableConstraint, tag: p.Stable},
+		{name: "big_alpine", typ: latestTagType, repo: largeRepo, filter: alpineFilter, tag: p.Alpine},
+	} {
+		l.digest = digests[l.tag].String()
+		lookups = append(lookups, l)
+	}
+
+	wrapperDir, report, env := providerWrapper(b, provider)
+	ws := newWorkspace(b, terraform, wrapperDir, env...)
+	full := ws.config(b, "large", providerBlock(proxy.Host, "", "")+dataSources(proxy.Host, lookups, false))
+
+	var (
+		plan      time.Duration
+		counts    requestCounts
+		peak      int64
+		processes int
+	)
+	for b.Loop() {
+		_ = os.Remove(report)
+		plan = ws.plan(b, full)
+		counts = proxy.take()
+		b.StopTimer()
+		peak, processes = peakRSS(b, report)
+		checkAnswers(b, "terraform plan", lookups, planAnswers(b, ws, full))
+		b.StartTimer()
+	}
+
+	if peak > rssTarget {
+		b.Logf("the provider's peak RSS, %.1f MiB, is over the target of %d MiB", float64(peak)/(1<<20), rssTarget>>20)
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
+	b.ReportMetric(plan.Seconds(), "plan-s")
+	b.ReportMetric(counts.Serving.Seconds(), "registry-serving-s")
+	b.ReportMetric(float64(counts.TagList), "tag-pages")
+	b.ReportMetric(float64(counts.Total()), "requests")
+
+	t := &table{
+		header: []string{fmt.Sprintf("%d tags in one repository, 3 × registry_latest_tag", largeRepoTags), "terraform plan", "target"},
+		right:  []bool{false, true, true},
+	}
+	t.add("provider peak RSS (VmHWM of the largest of "+fmt.Sprint(processes)+" provider processes)",
+		fmt.Sprintf("%.1f MiB", float64(peak)/(1<<20)), fmt.Sprintf("< %d MiB", rssTarget>>20))
+	t.add("wall time", seconds(plan), "–")
+	t.add("of which the in-process registry answering", seconds(counts.Serving), "–")
+	t.add("tag-list pages (minimum "+fmt.Sprint(tagPages(largeRepoTags, pageSize))+")", count(counts.TagList), "–")
+	t.add("manifest HEAD (minimum 3)", count(counts.ManifestHead), "–")
+	t.add("**requests**", count(counts.Total()), "–")
+	t.write(os.Stdout)
+}

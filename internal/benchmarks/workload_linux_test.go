@@ -1,0 +1,296 @@
+package benchmarks
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+)
+
+// The workload of issue 5.
+const (
+	workloadRepos = 10
+	workloadTags  = 2000
+	// addedLatency is what the proxy adds to every request, the token
+	// server's included.
+	addedLatency = 25 * time.Millisecond
+	// pageSize is distribution's tags.maxtags, the most tags one page holds,
+	// and the page size the provider asks for.
+	pageSize = 1000
+
+	benchUser     = "bench"
+	benchPassword = "bench-password"
+
+	latestTagType   = "registry_latest_tag"
+	imageDigestType = "registry_image_digest"
+)
+
+// lookup is one data source of the workload and what it must find.
+type lookup struct {
+	// name is the data source's name and its key in the answers output.
+	name string
+	// typ is the data source type, latestTagType or imageDigestType.
+	typ string
+	// repo is the repository on the registry, "bench/app03".
+	repo string
+	// filter and constraint are the arguments of a registry_latest_tag.
+	filter, constraint string
+	// keep is the crane script's grep for the same tags (latest_tag only).
+	keep *regexp.Regexp
+	// tag is the tag the data source must find, or for image_digest the
+	// tag it asks about; digest is that tag's digest.
+	tag, digest string
+}
+
+// answer is the lookup's expected value in the answers output.
+func (l lookup) answer() string { return l.tag + "@" + l.digest }
+
+// seedWorkload pushes the workload's repositories and returns its 40
+// lookups: three registry_latest_tag (semver(); semver() with ">= 0"; the
+// -alpine regex) and one registry_image_digest of "latest" per repository.
+func seedWorkload(b *testing.B, reg *registrytest.Registry) []lookup {
+	b.Helper()
+	var lookups []lookup
+	for i := range workloadRepos {
+		repo := fmt.Sprintf("bench/app%02d", i)
+		tags, p := releaseTags(workloadTags, i)
+		digests := reg.PushTags(b, repo, tags...)
+		short := fmt.Sprintf("app%02d", i)
+		for _, l := range []lookup{
+			{name: short + "_semver", typ: latestTagType, repo: repo, keep: semverGrep, tag: p.Semver},
+			{name: short + "_stable", typ: latestTagType, repo: repo, constraint: stableConstraint, keep: stableGrep, tag: p.Stable},
+			{name: short + "_alpine", typ: latestTagType, repo: repo, filter: alpineFilter, keep: alpineGrep, tag: p.Alpine},
+			{name: short + "_latest", typ: imageDigestType, repo: repo, tag: "latest"},
+		} {
+			d, ok := digests[l.tag]
+			if !ok {
+				b.Fatalf("%s: no tag %q was pushed", repo, l.tag)
+			}
+			l.digest = d.String()
+			lookups = append(lookups, l)
+		}
+	}
+	return lookups
+}
+
+// dataSources returns the data sources of the lookups on host, and an
+// output "answers" that maps each data source's name to tag@digest.
+//
+// With removed, every data source has count = 0 and there is no output: the
+// plan reads nothing, yet Terraform starts, validates and configures the
+// provider as for the full plan. (Terraform does not start a provider at all,
+// but to read its schema, when no block of the configuration uses it.)
+func dataSources(host string, lookups []lookup, removed bool) string {
+	var b strings.Builder
+	for _, l := range lookups {
+		fmt.Fprintf(&b, "\ndata %q %q {\n", l.typ, l.name)
+		if removed {
+			b.WriteString("  count = 0\n")
+		}
+		fmt.Fprintf(&b, "  image = %q\n", host+"/"+l.repo)
+		if l.filter != "" {
+			fmt.Fprintf(&b, "  filter = %q\n", l.filter)
+		}
+		if l.constraint != "" {
+			fmt.Fprintf(&b, "  constraint = %q\n", l.constraint)
+		}
+		if l.typ == imageDigestType {
+			fmt.Fprintf(&b, "  tag = %q\n", l.tag)
+		}
+		b.WriteString("}\n")
+	}
+	if removed {
+		return b.String()
+	}
+	b.WriteString("\noutput \"answers\" {\n  value = {\n")
+	for _, l := range lookups {
+		ds := "data." + l.typ + "." + l.name
+		if l.typ == latestTagType {
+			fmt.Fprintf(&b, "    %s = \"${%s.tag}@${%s.digest}\"\n", l.name, ds, ds)
+		} else {
+			fmt.Fprintf(&b, "    %s = \"%s@${%s.digest}\"\n", l.name, l.tag, ds)
+		}
+	}
+	b.WriteString("  }\n}\n")
+	return b.String()
+}
+
+// planAnswers returns the answers output of the plan saved in dir.
+func planAnswers(b *testing.B, ws *workspace, dir string) map[string]string {
+	b.Helper()
+	var answers map[string]string
+	if err := json.Unmarshal(ws.outputs(b, dir)["answers"], &answers); err != nil {
+		b.Fatalf("the answers output: %v", err)
+	}
+	return answers
+}
+
+// protocolMinimum is the fewest requests the lookups need, by kind: one ping
+// for the registry, one token per repository, every page of every listed
+// repository once, and one HEAD per distinct tag asked about.
+func protocolMinimum(lookups []lookup, tagsPerRepo int) requestCounts {
+	repos := map[string]bool{}
+	listed := map[string]bool{}
+	tags := map[string]bool{}
+	for _, l := range lookups {
+		repos[l.repo] = true
+		if l.typ == latestTagType {
+			listed[l.repo] = true
+		}
+		tags[l.repo+":"+l.tag] = true
+	}
+	return requestCounts{
+		Ping:         1,
+		Token:        int64(len(repos)),
+		TagList:      int64(len(listed) * tagPages(tagsPerRepo, pageSize)),
+		ManifestHead: int64(len(tags)),
+	}
+}
+
+// checkAnswers fails the benchmark when who found other than the lookups
+// expect.
+func checkAnswers(b *testing.B, who string, lookups []lookup, got map[string]string) {
+	b.Helper()
+	for _, l := range lookups {
+		if got[l.name] != l.answer() {
+			b.Errorf("%s: %s found %q, want %q", who, l.name, got[l.name], l.answer())
+		}
+	}
+}
+
+// BenchmarkPlanWorkload times one `terraform plan` of the issue's workload
+// (ns/op), the same plan with the data sources removed, and the same lookups
+// done one at a time by crane, and counts their requests; see the package
+// documentation. Run it once: -benchtime=1x.
+func BenchmarkPlanWorkload(b *testing.B) {
+	terraform := terraformPath(b)
+	providerDir := filepath.Dir(providerBinary(b))
+	crane := craneBinary(b)
+
+	reg := registrytest.NewDistribution(b,
+		registrytest.WithTokenAuth(map[string]string{benchUser: benchPassword}),
+		registrytest.WithMaxTags(pageSize))
+	seeding := time.Now()
+	lookups := seedWorkload(b, reg)
+	b.Logf("seeded %d repositories of %d tags in the distribution registry in %v", workloadRepos, workloadTags, time.Since(seeding).Round(time.Millisecond))
+	proxy := newLatencyProxy(b, reg, addedLatency)
+
+	ws := newWorkspace(b, terraform, providerDir)
+	provider := providerBlock(proxy.Host, benchUser, benchPassword)
+	full := ws.config(b, "full", provider+dataSources(proxy.Host, lookups, false))
+	empty := ws.config(b, "empty", provider+dataSources(proxy.Host, lookups, true))
+	script := newCraneScript(b, crane, proxy.Host, benchUser, benchPassword)
+
+	// One untimed plan first, so that every timed run finds Terraform and
+	// the provider in the page cache.
+	ws.plan(b, empty)
+	proxy.take()
+
+	var r workloadRun
+	for b.Loop() {
+		tokens := reg.Token.Requests.Load()
+		r.plan = ws.plan(b, full)
+		r.provider = proxy.take()
+		r.providerTokens = reg.Token.Requests.Load() - tokens
+
+		b.StopTimer()
+		checkAnswers(b, "terraform plan", lookups, planAnswers(b, ws, full))
+
+		r.empty = ws.plan(b, empty)
+		r.emptyCounts = proxy.take()
+
+		tokens = reg.Token.Requests.Load()
+		start := time.Now()
+		answers := map[string]string{}
+		for _, l := range lookups {
+			a, err := script.answer(proxy.Host, l)
+			if err != nil {
+				b.Fatal(err)
+			}
+			answers[l.name] = a
+		}
+		r.crane = time.Since(start)
+		r.craneCounts = proxy.take()
+		r.craneTokens = reg.Token.Requests.Load() - tokens
+		checkAnswers(b, "the crane script", lookups, answers)
+		b.StartTimer()
+	}
+
+	if r.providerTokens != r.provider.Token || r.craneTokens != r.craneCounts.Token {
+		b.Errorf("the token server counted %d and %d requests, the proxy %d and %d: some went around the proxy",
+			r.providerTokens, r.craneTokens, r.provider.Token, r.craneCounts.Token)
+	}
+	if n := r.emptyCounts.Total(); n != 0 {
+		b.Errorf("the plan without data sources made %d requests", n)
+	}
+	r.minimum = protocolMinimum(lookups, workloadTags)
+	r.report(b)
+	r.table(len(lookups)).write(os.Stdout)
+}
+
+// workloadRun is what one iteration of BenchmarkPlanWorkload measured.
+type workloadRun struct {
+	plan, empty, crane                 time.Duration
+	provider, emptyCounts, craneCounts requestCounts
+	minimum                            requestCounts
+	providerTokens, craneTokens        int64
+}
+
+func (r *workloadRun) report(b *testing.B) {
+	b.ReportMetric(float64(r.provider.Total()), "requests")
+	b.ReportMetric(float64(r.minimum.Total()), "min-requests")
+	b.ReportMetric(float64(r.provider.Ping), "pings")
+	b.ReportMetric(float64(r.provider.Token), "tokens")
+	b.ReportMetric(float64(r.provider.TagList), "tag-pages")
+	b.ReportMetric(float64(r.provider.ManifestHead), "manifest-heads")
+	b.ReportMetric(float64(r.provider.ManifestGet), "manifest-gets")
+	b.ReportMetric(float64(r.provider.Other), "other-requests")
+	b.ReportMetric(r.plan.Seconds(), "plan-s")
+	b.ReportMetric(r.empty.Seconds(), "empty-plan-s")
+	b.ReportMetric((r.plan - r.empty).Seconds(), "plan-minus-empty-s")
+	b.ReportMetric(r.provider.Busy.Seconds(), "registry-busy-s")
+	b.ReportMetric(r.crane.Seconds(), "crane-s")
+	b.ReportMetric(float64(r.craneCounts.Total()), "crane-requests")
+	b.ReportMetric(r.plan.Seconds()/r.crane.Seconds(), "plan/crane")
+}
+
+func (r *workloadRun) table(lookups int) *table {
+	t := &table{
+		header: []string{fmt.Sprintf("%d lookups, %d × %d tags, +%v per request", lookups, workloadRepos, workloadTags, addedLatency),
+			"terraform plan", "crane, one at a time", "protocol minimum"},
+		right: []bool{false, true, true, true},
+	}
+	row := func(what string, f func(requestCounts) int64, minimum bool) {
+		m := int64(-1)
+		if minimum {
+			m = f(r.minimum)
+		}
+		t.add(what, count(f(r.provider)), count(f(r.craneCounts)), count(m))
+	}
+	row("ping `/v2/`", func(c requestCounts) int64 { return c.Ping }, true)
+	row("token", func(c requestCounts) int64 { return c.Token }, true)
+	row("tag-list pages", func(c requestCounts) int64 { return c.TagList }, true)
+	row("manifest HEAD", func(c requestCounts) int64 { return c.ManifestHead }, true)
+	row("manifest GET", func(c requestCounts) int64 { return c.ManifestGet }, true)
+	row("other", func(c requestCounts) int64 { return c.Other }, true)
+	row("**requests**", requestCounts.Total, true)
+	row("answered 401", func(c requestCounts) int64 { return c.Unauthorized }, false)
+	row("TCP connections", func(c requestCounts) int64 { return c.Conns }, false)
+	row("HTTPS tries on the HTTP port", func(c requestCounts) int64 { return c.TLSProbes }, false)
+	row("most requests in flight", func(c requestCounts) int64 { return c.MaxInFlight }, false)
+	t.add("first request to last answer", seconds(r.provider.Busy), seconds(r.craneCounts.Busy), "–")
+	t.add("registry's own time, summed over requests", seconds(r.provider.Serving), seconds(r.craneCounts.Serving), "–")
+	t.add("**wall time**", seconds(r.plan), seconds(r.crane), "–")
+	t.add("plan without the data sources", seconds(r.empty), "–", "–")
+	t.add("plan − plan without data sources (target ≤ 1 s)", seconds(r.plan-r.empty), "–", "–")
+	t.add("plan ÷ crane (target ≤ 0.20)", fmt.Sprintf("%.2f", r.plan.Seconds()/r.crane.Seconds()), "–", "–")
+	t.add("requests ÷ minimum (target ≤ 1)", fmt.Sprintf("%.2f", float64(r.provider.Total())/float64(r.minimum.Total())),
+		fmt.Sprintf("%.2f", float64(r.craneCounts.Total())/float64(r.minimum.Total())), "–")
+	return t
+}

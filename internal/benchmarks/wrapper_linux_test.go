@@ -1,0 +1,114 @@
+package benchmarks
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+const (
+	// wrapProviderEnv names the real provider binary; set, it makes this test
+	// binary a wrapper around it (see providerWrapper).
+	wrapProviderEnv = "REGISTRY_BENCHMARKS_WRAPPED_PROVIDER"
+	// wrapReportEnv names the file to which the wrapper appends the peak
+	// RSS of each provider process it ran.
+	wrapReportEnv = "REGISTRY_BENCHMARKS_RSS_REPORT"
+)
+
+// providerWrapper returns a directory for dev_overrides whose
+// terraform-provider-registry is this test binary, and the environment that
+// makes it wrap the real provider at provider: Terraform then starts the
+// wrapper, which starts the provider with the same arguments, standard
+// streams and environment, and when the provider exits appends its peak
+// resident set size to report. The peak is the kernel's own count, the
+// ru_maxrss of wait4, which is the VmHWM of /proc/<pid>/status at the
+// process's end; polling /proc instead would miss a peak between two polls.
+func providerWrapper(b *testing.B, provider string) (dir, report string, env []string) {
+	b.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir = b.TempDir()
+	if err := os.Symlink(self, filepath.Join(dir, providerBinaryName)); err != nil {
+		b.Fatal(err)
+	}
+	report = filepath.Join(dir, "rss.txt")
+	return dir, report, []string{wrapProviderEnv + "=" + provider, wrapReportEnv + "=" + report}
+}
+
+// runProviderWrapper runs the wrapper when this binary was started as one,
+// and returns the exit code for it; ok is false otherwise.
+func runProviderWrapper() (code int, ok bool) {
+	provider := os.Getenv(wrapProviderEnv)
+	if provider == "" {
+		return 0, false
+	}
+	report := os.Getenv(wrapReportEnv)
+	cmd := exec.Command(provider, os.Args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, wrapProviderEnv+"=") && !strings.HasPrefix(kv, wrapReportEnv+"=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	// If Terraform kills the wrapper, the provider goes with it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintf(os.Stderr, "benchmarks wrapper: %v\n", err)
+		return 1, true
+	}
+	go func() {
+		for s := range signals {
+			_ = cmd.Process.Signal(s)
+		}
+	}()
+	_ = cmd.Wait()
+	if ru, isRusage := cmd.ProcessState.SysUsage().(*syscall.Rusage); isRusage && report != "" {
+		if f, err := os.OpenFile(report, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); err == nil {
+			fmt.Fprintf(f, "%d %d\n", cmd.ProcessState.Pid(), ru.Maxrss) // KiB on Linux
+			_ = f.Close()
+		}
+	}
+	if code = cmd.ProcessState.ExitCode(); code < 0 {
+		code = 1
+	}
+	return code, true
+}
+
+// peakRSS reads a wrapper's report: the largest peak RSS in bytes of the
+// provider processes it ran, and how many there were.
+func peakRSS(b *testing.B, report string) (peak int64, processes int) {
+	b.Helper()
+	f, err := os.Open(report)
+	if err != nil {
+		b.Fatalf("the provider wrapper left no report: %v", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) != 2 {
+			continue
+		}
+		kib, err := strconv.ParseInt(fields[1], 10, 64)
+		if err != nil {
+			continue
+		}
+		processes++
+		peak = max(peak, kib<<10)
+	}
+	if processes == 0 {
+		b.Fatalf("the provider wrapper's report %s is empty", report)
+	}
+	return peak, processes
+}

@@ -182,7 +182,7 @@ func readDockerConfig(path string) (*DockerConfig, error) {
 	}
 	cf := configfile.New(path)
 	if err := cf.LoadFromReader(bytes.NewReader(data)); err != nil {
-		return nil, fmt.Errorf("Docker config %s is not valid: %s", path, redactJSONError(err))
+		return nil, fmt.Errorf("the Docker config %s is not valid: %s", path, redactJSONError(err))
 	}
 	return &DockerConfig{Path: path, file: cf}, nil
 }

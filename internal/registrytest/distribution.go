@@ -369,7 +369,7 @@ func (p *process) waitReady(r *Registry, logPath string) error {
 			if strings.Contains(string(log), "address already in use") {
 				return errAddrInUse
 			}
-			return fmt.Errorf("it exited (%v)", p.err)
+			return fmt.Errorf("it exited (%w)", p.err)
 		default:
 		}
 		// Until our registry has bound the port, whatever answers there

@@ -206,3 +206,28 @@ func TestConcurrencyBound(t *testing.T) {
 		t.Errorf("peak requests in flight = %d, want at most 3 (and more than 1)", p)
 	}
 }
+
+// TestRegistryIgnoringPageSize: a registry that ignores n and sends every
+// tag in one answer, without a Link, is read in one request.
+func TestRegistryIgnoringPageSize(t *testing.T) {
+	t.Parallel()
+	var requests atomic.Int64
+	img := server(t, func(w http.ResponseWriter, req *http.Request) {
+		requests.Add(1)
+		if req.URL.Query().Get("n") != "1000" {
+			t.Errorf("asked for page size %q, want 1000", req.URL.Query().Get("n"))
+		}
+		tags := make([]string, 2500)
+		for i := range tags {
+			tags[i] = fmt.Sprintf(`"1.%d"`, i)
+		}
+		_, _ = fmt.Fprintf(w, `{"name":"team/x","tags":[%s]}`, strings.Join(tags, ","))
+	})
+	tags, err := newClient(t).ListTags(t.Context(), img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tags) != 2500 || requests.Load() != 1 {
+		t.Errorf("got %d tags in %d requests, want 2500 in 1", len(tags), requests.Load())
+	}
+}

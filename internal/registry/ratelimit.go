@@ -1,14 +1,12 @@
 package registry
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 	"sync"
 )
 
-var jsonUnmarshal = json.Unmarshal
 
 // rateLimits remembers, per registry host, the lowest ratelimit-remaining a
 // registry reported and its ratelimit-limit, so that the provider can warn

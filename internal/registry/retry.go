@@ -3,6 +3,7 @@ package registry
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -273,7 +274,7 @@ func pullLimit(req *http.Request, resp *http.Response) *PullLimitError {
 			Message string `json:"message"`
 		} `json:"errors"`
 	}
-	if jsonErr := jsonUnmarshal(body, &parsed); jsonErr == nil && len(parsed.Errors) > 0 {
+	if jsonErr := json.Unmarshal(body, &parsed); jsonErr == nil && len(parsed.Errors) > 0 {
 		e.Message = parsed.Errors[0].Message
 	}
 	return e

@@ -7,7 +7,6 @@ import (
 	"sync"
 )
 
-
 // rateLimits remembers, per registry host, the lowest ratelimit-remaining a
 // registry reported and its ratelimit-limit, so that the provider can warn
 // before a plan runs into the limit.

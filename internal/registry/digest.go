@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -97,22 +96,9 @@ type manifest struct {
 
 // manifest GETs the manifest of a tag (or digest) and hashes its bytes.
 func (s *session) manifest(ctx context.Context, ref string) (*manifest, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.url("manifests/"+ref), nil)
+	resp, body, err := s.get(ctx, s.url("manifests/"+ref), acceptManifests)
 	if err != nil {
 		return nil, err
-	}
-	req.Header.Set("Accept", acceptManifests)
-	resp, err := s.do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if err := transport.CheckError(resp, http.StatusOK); err != nil {
-		return nil, err
-	}
-	body, err := io.ReadAll(&limitedReader{r: resp.Body, n: MaxResponseBytes})
-	if err != nil {
-		return nil, fmt.Errorf("cannot read the manifest: %w", err)
 	}
 	sum := sha256.Sum256(body)
 	m := &manifest{digest: "sha256:" + hex.EncodeToString(sum[:]), body: body}
@@ -134,19 +120,7 @@ func (s *session) manifest(ctx context.Context, ref string) (*manifest, error) {
 
 // blob GETs a small blob (an image config) and checks its digest.
 func (s *session) blob(ctx context.Context, digest v1.Hash) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.url("blobs/"+digest.String()), nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := s.do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if err := transport.CheckError(resp, http.StatusOK); err != nil {
-		return nil, err
-	}
-	body, err := io.ReadAll(&limitedReader{r: resp.Body, n: MaxResponseBytes})
+	_, body, err := s.get(ctx, s.url("blobs/"+digest.String()), "")
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -80,6 +81,31 @@ func (k keepRequest) RoundTrip(req *http.Request) (*http.Response, error) {
 // "tags/list" or "manifests/1.2".
 func (s *session) url(path string) string {
 	return s.scheme + "://" + s.img.Registry + "/v2/" + s.img.Repository + "/" + path
+}
+
+// get GETs u with the session's credentials and returns the answer, whose
+// status must be 200, and its whole body (at most MaxResponseBytes).
+func (s *session) get(ctx context.Context, u, accept string) (*http.Response, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+	resp, err := s.do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	if err := transport.CheckError(resp, http.StatusOK); err != nil {
+		return nil, nil, err
+	}
+	body, err := io.ReadAll(&limitedReader{r: resp.Body, n: MaxResponseBytes})
+	if err != nil {
+		return nil, nil, err
+	}
+	return resp, body, nil
 }
 
 // do sends req with the session's credentials, following redirects (to

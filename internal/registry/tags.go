@@ -3,14 +3,11 @@ package registry
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
 
 const (
@@ -75,27 +72,14 @@ func (c *Client) listTags(ctx context.Context, img Image) ([]string, error) {
 // tagPage reads one page of a tag list and returns its tags and the URL of
 // the next page ("" at the end).
 func (s *session) tagPage(ctx context.Context, u string) ([]string, string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	resp, body, err := s.get(ctx, u, "application/json")
 	if err != nil {
-		return nil, "", err
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := s.do(req)
-	if err != nil {
-		return nil, "", err
-	}
-	defer resp.Body.Close()
-	if err := transport.CheckError(resp, http.StatusOK); err != nil {
 		return nil, "", err
 	}
 	var page struct {
 		Tags json.RawMessage `json:"tags"`
 	}
-	body := &limitedReader{r: resp.Body, n: MaxResponseBytes}
-	if err := json.NewDecoder(body).Decode(&page); err != nil {
-		if errors.Is(err, errTooLarge) {
-			return nil, "", err
-		}
+	if err := json.Unmarshal(body, &page); err != nil {
 		return nil, "", fmt.Errorf("the tag list is not valid JSON (content type %q): %w", resp.Header.Get("Content-Type"), err)
 	}
 	if len(page.Tags) == 0 {

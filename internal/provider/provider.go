@@ -2,9 +2,8 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -222,25 +221,21 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.Append(cfg.Mirrors.ElementsAs(ctx, &opts.Mirrors, false)...)
 	}
 	opts.Auth = authOptions(cfg.Auth, &resp.Diagnostics)
-	for attr, file := range map[string]string{"docker_config_file": opts.DockerConfigFile, "ca_file": opts.CAFile} {
-		if file == "" {
-			continue
-		}
-		if _, err := os.Stat(file); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root(attr), "Cannot Read "+titleCase(strings.ReplaceAll(attr, "_", " ")),
-				fmt.Sprintf("%s %q cannot be read: %v. Give the path of an existing file, or leave %s unset.", attr, file, err, attr))
-		}
-	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	client, err := registry.New(opts)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot Configure The Registry Provider", err.Error())
+		var optErr *registry.OptionError
+		if errors.As(err, &optErr) {
+			resp.Diagnostics.AddAttributeError(path.Root(optErr.Option), "Invalid Provider Configuration", err.Error())
+		} else {
+			resp.Diagnostics.AddError("Cannot Configure The Registry Provider", err.Error())
+		}
 		return
 	}
 	data.client = client
-	data.secrets = secretsOf(opts.Auth)
+	data.secrets = client.Secrets()
 	tflog.Debug(ctx, "configured the registry client", map[string]any{
 		"timeout":             data.timeout.String(),
 		"insecure_registries": opts.Insecure,
@@ -248,28 +243,6 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 		"auth_blocks":         len(opts.Auth),
 	})
 	resp.DataSourceData = data
-}
-
-// secretsOf lists the passwords and tokens given in auth blocks and in the
-// REGISTRY_AUTH_* environment variables.
-func secretsOf(auth map[string]registry.Credential) []string {
-	var out []string
-	add := func(c registry.Credential) {
-		for _, s := range []string{c.Password, c.Token} {
-			if s != "" {
-				out = append(out, s)
-			}
-		}
-	}
-	for _, c := range auth {
-		add(c)
-	}
-	if env, err := registry.CredentialsFromEnv(os.Environ()); err == nil {
-		for _, c := range env {
-			add(c)
-		}
-	}
-	return out
 }
 
 // authOptions turns the auth blocks into credentials by registry host,

@@ -128,7 +128,7 @@ func LoadDockerConfig(path string) (*DockerConfig, error) {
 	if path != "" {
 		cf, err := readDockerConfig(path)
 		if err != nil {
-			return nil, fmt.Errorf("docker_config_file: %w", err)
+			return nil, &OptionError{Option: "docker_config_file", Err: err}
 		}
 		return cf, nil
 	}
@@ -178,7 +178,7 @@ func DockerConfigFromEnv() (*DockerConfig, error) {
 func readDockerConfig(path string) (*DockerConfig, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read Docker config %s: %w", path, err)
+		return nil, fmt.Errorf("cannot read Docker config %s: %w; give the path of an existing file, or leave docker_config_file unset", path, err)
 	}
 	cf := configfile.New(path)
 	if err := cf.LoadFromReader(bytes.NewReader(data)); err != nil {

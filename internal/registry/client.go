@@ -67,18 +67,18 @@ func New(o Options) (*Client, error) {
 	insecure := make(map[string]bool, len(o.Insecure))
 	for _, h := range o.Insecure {
 		if err := CheckRegistryHost(h); err != nil {
-			return nil, fmt.Errorf("insecure_registries: %w", err)
+			return nil, &OptionError{Option: "insecure_registries", Err: err}
 		}
 		insecure[CanonicalHost(h)] = true
 	}
 	mirrors := make(map[string][]string, len(o.Mirrors))
 	for from, to := range o.Mirrors {
 		if err := CheckRegistryHost(from); err != nil {
-			return nil, fmt.Errorf("mirrors: %w", err)
+			return nil, &OptionError{Option: "mirrors", Err: err}
 		}
 		for _, m := range to {
 			if err := CheckRegistryHost(m); err != nil {
-				return nil, fmt.Errorf("mirrors[%q]: %w", from, err)
+				return nil, &OptionError{Option: "mirrors", Err: fmt.Errorf("[%q]: %w", from, err)}
 			}
 			mirrors[CanonicalHost(from)] = append(mirrors[CanonicalHost(from)], CanonicalHost(m))
 		}
@@ -105,6 +105,23 @@ func New(o Options) (*Client, error) {
 	rt = &retryTransport{next: rt, log: log, limits: limits, sleep: sleepContext}
 	rt = transport.NewUserAgent(rt, o.UserAgent)
 	return &Client{http: rt, keychain: kc, limits: limits, insecure: insecure, mirrors: mirrors, log: log}, nil
+}
+
+// Secrets returns the passwords and tokens the client was given, in its
+// options and in the REGISTRY_AUTH_* variables, so that the caller can mask
+// them in its logs.
+func (c *Client) Secrets() []string {
+	var out []string
+	for _, creds := range []map[string]Credential{c.keychain.explicit, c.keychain.env} {
+		for _, cred := range creds {
+			for _, s := range []string{cred.Password, cred.Token} {
+				if s != "" {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // RateLimitWarning returns, once per registry, a warning when a registry
@@ -138,7 +155,7 @@ func newKeychain(o Options, log LogFunc) (*keychain, error) {
 	explicit := make(map[string]Credential, len(o.Auth))
 	for host, c := range o.Auth {
 		if err := CheckRegistryHost(host); err != nil {
-			return nil, fmt.Errorf("auth: %w", err)
+			return nil, &OptionError{Option: "auth", Err: err}
 		}
 		explicit[CanonicalHost(host)] = c
 	}
@@ -172,14 +189,14 @@ func rootCAs(caFile string) (*x509.CertPool, error) {
 	}
 	pem, err := os.ReadFile(caFile)
 	if err != nil {
-		return nil, fmt.Errorf("ca_file: cannot read %s: %w", caFile, err)
+		return nil, &OptionError{Option: "ca_file", Err: fmt.Errorf("cannot read %s: %w; give the path of an existing PEM file, or leave ca_file unset", caFile, err)}
 	}
 	pool, err := x509.SystemCertPool()
 	if err != nil || pool == nil {
 		pool = x509.NewCertPool()
 	}
 	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("ca_file: %s holds no PEM certificate: give a file of one or more \"-----BEGIN CERTIFICATE-----\" blocks", caFile)
+		return nil, &OptionError{Option: "ca_file", Err: fmt.Errorf("%s holds no PEM certificate: give a file of one or more \"-----BEGIN CERTIFICATE-----\" blocks", caFile)}
 	}
 	return pool, nil
 }

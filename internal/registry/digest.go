@@ -30,7 +30,7 @@ var acceptManifests = strings.Join([]string{
 // a Docker-Content-Digest header gets one GET, and the digest is the SHA-256
 // of the manifest bytes.
 func (c *Client) Digest(ctx context.Context, img Image, tag string) (string, error) {
-	key := img.Registry + "/" + img.Repository + ":" + tag
+	key := img.key() + ":" + tag
 	d, _, err := c.digests.get(ctx, key, func(ctx context.Context) (string, error) {
 		return fromMirrors(ctx, c, img, func(ctx context.Context, img Image) (string, error) {
 			return c.headDigest(ctx, img, tag)
@@ -44,7 +44,7 @@ func (c *Client) Digest(ctx context.Context, img Image, tag string) (string, err
 // of the index); for a single-platform image it is the image's own digest,
 // provided the platform in its config matches.
 func (c *Client) PlatformDigest(ctx context.Context, img Image, tag string, p Platform) (string, error) {
-	key := img.Registry + "/" + img.Repository + ":" + tag + "|" + p.String()
+	key := img.key() + ":" + tag + "|" + p.String()
 	d, _, err := c.digests.get(ctx, key, func(ctx context.Context) (string, error) {
 		return fromMirrors(ctx, c, img, func(ctx context.Context, img Image) (string, error) {
 			return c.platformDigest(ctx, img, tag, p)

@@ -69,6 +69,18 @@ func (e *Error) Hint() string {
 	return "Check the image name and the registry."
 }
 
+// OptionError is an option of New that cannot be used. Option names it as
+// the provider's argument does ("ca_file", "mirrors"), so that the provider
+// can point its error at that argument.
+type OptionError struct {
+	Option string
+	Err    error
+}
+
+func (e *OptionError) Error() string { return e.Option + ": " + e.Err.Error() }
+
+func (e *OptionError) Unwrap() error { return e.Err }
+
 func wrapError(op string, img Image, err error) error {
 	if err == nil {
 		return nil

@@ -31,6 +31,9 @@ type Image struct {
 // String returns the image as the user spelled it.
 func (i Image) String() string { return i.Name }
 
+// key names the repository in the client's caches: its registry and path.
+func (i Image) key() string { return i.Registry + "/" + i.Repository }
+
 // ParseImage parses image (a repository as written in `docker pull`, without
 // tag or digest) and registry (a host kept apart, or ""). A first path part
 // that holds a "." or a ":", or is "localhost", is a registry host; no host

@@ -23,7 +23,7 @@ type session struct {
 // session returns the session for img's repository, making it once per
 // provider run: one ping per registry, one token per repository.
 func (c *Client) session(ctx context.Context, img Image) (*session, error) {
-	key := img.Registry + "/" + img.Repository
+	key := img.key()
 	s, _, err := c.sessions.get(ctx, key, func(ctx context.Context) (*session, error) {
 		return c.newSession(ctx, img)
 	})

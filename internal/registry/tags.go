@@ -26,7 +26,7 @@ const (
 // registry's Link headers across every page. The list is read once per
 // Client; later calls (and concurrent ones) share that read.
 func (c *Client) ListTags(ctx context.Context, img Image) ([]string, error) {
-	key := img.Registry + "/" + img.Repository
+	key := img.key()
 	tags, cached, err := c.tags.get(ctx, key, func(ctx context.Context) ([]string, error) {
 		return fromMirrors(ctx, c, img, c.listTags)
 	})

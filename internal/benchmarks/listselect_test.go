@@ -49,10 +49,10 @@ func BenchmarkListAndSelect100k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(listed) != len(tags) {
-			b.Fatalf("listed %d tags, want %d", len(listed), len(tags))
+		if len(listed.Tags) != len(tags) {
+			b.Fatalf("listed %d tags, want %d", len(listed.Tags), len(tags))
 		}
-		return listed
+		return listed.Tags
 	}
 	selectAll := func(b *testing.B, listed []string) {
 		for _, s := range selections {

@@ -165,44 +165,63 @@ func TestAuthBasicOverTLS(t *testing.T) {
 	})
 }
 
-// TestMirrors: mirrors are tried in order, and the registry itself last.
+// TestMirrors: mirrors are a fallback, asked in order only when the
+// registry itself cannot answer, and the registry gets half of the timeout
+// so that a mirror has time left. A pull-through cache may hold a stale or
+// partial list (goharbor/harbor#15513, #16394), so a registry that answers
+// wins over its mirrors.
 func TestMirrors(t *testing.T) {
 	t.Parallel()
 	origin := registrytest.NewInProcess(t)
 	origin.PushTags(t, "team/app", "1.0.0", "2.0.0")
-	empty := registrytest.NewInProcess(t)
+	stale := registrytest.NewInProcess(t)
+	stale.PushTags(t, "team/app", "1.0.0")
 	mirror := registrytest.NewInProcess(t)
-	mirror.PushTags(t, "team/only-on-mirror", "3.0.0")
-	down := registrytest.NewSilent(t)
+	mirror.PushTags(t, "team/app", "3.0.0")
+	hanging := registrytest.NewSilent(t)
+	const refused = "127.0.0.1:1" // nothing listens on port 1
 
-	mirrors := fmt.Sprintf(`mirrors = { %q = ["127.0.0.1:1", %q] }`, origin.Host, empty.Host)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				// A mirror that refuses connections and one that lacks the image.
-				Config:            latestTagConfig(origin.Host, mirrors),
+				// The registry answers: its mirrors, one down and one stale,
+				// are not asked.
+				Config:            latestTagConfig(origin.Host, fmt.Sprintf(`mirrors = { %q = [%q, %q] }`, origin.Host, refused, stale.Host)),
 				ConfigStateChecks: tagIs2,
 			},
 			{
-				// The mirror answers for an image the origin does not have;
-				// outputs still name the image as written.
-				Config: hcl(providerBlock(fmt.Sprintf(`mirrors = { %q = [%q] }`, origin.Host, mirror.Host)),
-					fmt.Sprintf(`data "registry_latest_tag" "m" { image = "%s/team/only-on-mirror" }`, origin.Host)),
+				// The registry refuses connections: the first mirror that
+				// answers does; outputs still name the image as written.
+				Config: latestTagConfig(refused, fmt.Sprintf(`mirrors = { %q = [%q, %q] }`, refused, hanging, mirror.Host), `timeout = "3s"`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expect("data.registry_latest_tag.m", "tag", knownvalue.StringExact("3.0.0")),
-					expect("data.registry_latest_tag.m", "image_ref", knownvalue.StringExact(origin.Host+"/team/only-on-mirror:3.0.0")),
+					expect("data.registry_latest_tag.app", "tag", knownvalue.StringExact("3.0.0")),
+					expect("data.registry_latest_tag.app", "image_ref", knownvalue.StringExact(refused+"/team/app:3.0.0")),
 				},
 			},
 			{
-				// A mirror that hangs costs the read its timeout, not the plan forever.
-				Config:      latestTagConfig(origin.Host, fmt.Sprintf(`mirrors = { %q = [%q] }`, origin.Host, down), `timeout = "2s"`),
+				// The registry hangs: after half the timeout, the mirror answers.
+				Config:            latestTagConfig(hanging, fmt.Sprintf(`mirrors = { %q = [%q] }`, hanging, mirror.Host), `timeout = "2s"`),
+				ConfigStateChecks: []statecheck.StateCheck{expect("data.registry_latest_tag.app", "tag", knownvalue.StringExact("3.0.0"))},
+			},
+			{
+				// The registry answers 404: that is its answer, not a reason
+				// to ask a mirror.
+				Config:      hcl(providerBlock(fmt.Sprintf(`mirrors = { %q = [%q] }`, origin.Host, mirror.Host)), fmt.Sprintf(`data "registry_latest_tag" "app" { image = "%s/team/other" }`, origin.Host)),
+				ExpectError: errorContaining("Cannot List Tags", "HTTP 404"),
+			},
+			{
+				// Registry and mirror both hang: the read ends with its timeout.
+				Config:      latestTagConfig(hanging, fmt.Sprintf(`mirrors = { %q = [%q] }`, hanging, registrytest.NewSilent(t)), `timeout = "2s"`),
 				ExpectError: errorContaining("did not answer within the provider's timeout"),
 			},
 		},
 	})
+	if got := stale.Requests.TagList.Load(); got != 0 {
+		t.Errorf("the stale mirror served %d tag lists while the registry answered, want 0", got)
+	}
 	if got := mirror.Requests.TagList.Load(); got == 0 {
-		t.Errorf("the mirror served no tag list")
+		t.Error("the mirror served no tag list")
 	}
 }
 

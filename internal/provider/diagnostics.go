@@ -2,6 +2,7 @@ package provider
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -18,4 +19,21 @@ func addRegistryError(diags *diag.Diagnostics, summary string, err error) {
 		detail += "\n\n" + re.Hint()
 	}
 	diags.AddError(summary, detail)
+}
+
+// warnMirror warns that an image was read from a mirror, which may hold a
+// partial or stale tag list (goharbor/harbor#15513).
+func warnMirror(diags *diag.Diagnostics, img registry.Image, mirror string) {
+	if mirror == "" {
+		return
+	}
+	diags.AddWarning("Read From A Mirror",
+		fmt.Sprintf("Registry %s could not answer for %s, so it was read from the mirror %s. A mirror or pull-through cache may hold a partial or stale tag list, so a newer tag may exist; plan again once %s answers.", img.Registry, img.Name, mirror, img.Registry))
+}
+
+// warnMayBeCut warns that a registry ignored paging and sent a list that
+// may end at its own page size.
+func warnMayBeCut(diags *diag.Diagnostics, img registry.Image, tags int) {
+	diags.AddWarning("Tag List May Be Incomplete",
+		fmt.Sprintf("Registry %s ignores the paging parameters of its tag list, and its whole list for %s held exactly %d tags, as many as one page: the registry may have cut it at its page size, so newer tags may exist beyond it.", img.Registry, img.Name, tags))
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -79,11 +78,8 @@ func (d *imageDigestDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 	}
 }
 
-// tagPattern is a tag as the OCI distribution specification defines it.
-var tagPattern = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-
 func checkTag(s string) error {
-	if !tagPattern.MatchString(s) {
+	if !registry.ValidTag(s) {
 		return fmt.Errorf("tag %q is not a valid tag: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'", s)
 	}
 	return nil
@@ -113,23 +109,25 @@ func (d *imageDigestDataSource) Read(ctx context.Context, req datasource.ReadReq
 		tag = m.Tag.ValueString()
 	}
 
-	var digest string
+	var read *registry.ManifestDigest
 	var err error
 	if m.Platform.IsNull() {
-		digest, err = d.data.client.Digest(ctx, img, tag)
+		read, err = d.data.client.Digest(ctx, img, tag)
 	} else {
 		p, perr := registry.ParsePlatform(m.Platform.ValueString())
 		if perr != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("platform"), "Invalid Platform", perr.Error())
 			return
 		}
-		digest, err = d.data.client.PlatformDigest(ctx, img, tag, p)
+		read, err = d.data.client.PlatformDigest(ctx, img, tag, p)
 	}
 	if err != nil {
 		addRegistryError(&resp.Diagnostics, "Cannot Read Digest", err)
 		return
 	}
 
+	digest := read.Digest
+	warnMirror(&resp.Diagnostics, img, read.Mirror)
 	m.Digest = types.StringValue(digest)
 	m.ImageRef = types.StringValue(img.Name + ":" + tag)
 	m.PinnedRef = types.StringValue(img.Name + ":" + tag + "@" + digest)

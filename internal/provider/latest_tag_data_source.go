@@ -161,17 +161,19 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 		}
 	}
 
-	tags, err := d.data.client.ListTags(ctx, img)
+	list, err := d.data.client.ListTags(ctx, img)
 	if err != nil {
 		addRegistryError(&resp.Diagnostics, "Cannot List Tags", err)
 		return
 	}
+	tags := list.Tags
 	sel := filter.Select(tags, constraint, candidatesShown)
 	tflog.Debug(ctx, "selected the newest tag", map[string]any{
 		"image":                  img.Name,
 		"filter":                 filter.String(),
 		"constraint":             constraintText(constraint),
-		"tags_listed":            sel.Listed,
+		"tags_listed":            list.Listed,
+		"tags_invalid":           list.Invalid,
 		"tags_kept":              sel.Kept,
 		"rejected_by_filter":     sel.RejectedByFilter,
 		"rejected_by_constraint": sel.RejectedByConstraint,
@@ -183,10 +185,21 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 
-	digest, err := d.data.client.Digest(ctx, img, sel.Tag)
+	// The digest comes from the host that listed the tags: a mirror's list
+	// and the registry's digests may disagree.
+	from := img
+	if list.Mirror != "" {
+		from = img.On(list.Mirror)
+	}
+	read, err := d.data.client.Digest(ctx, from, sel.Tag)
 	if err != nil {
 		addRegistryError(&resp.Diagnostics, "Cannot Read Digest", err)
 		return
+	}
+	digest := read.Digest
+	warnMirror(&resp.Diagnostics, img, list.Mirror)
+	if list.MayBeCut {
+		warnMayBeCut(&resp.Diagnostics, img, len(list.Tags))
 	}
 
 	m.Tag = types.StringValue(sel.Tag)
@@ -223,7 +236,7 @@ func noMatchDetail(image, reg string, f *tagfilter.Filter, c *tagfilter.Constrai
 	if c != nil {
 		fmt.Fprintf(&b, " with constraint %q", c.String())
 	}
-	fmt.Fprintf(&b, ". The image has %d tags", sel.Listed)
+	fmt.Fprintf(&b, ". The image has %d tags", len(tags))
 	if len(tags) > 0 {
 		const shown = 10
 		sample := tags

@@ -4,20 +4,16 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 
-	ecr "github.com/awslabs/amazon-ecr-credential-helper/ecr-login"
-	ecrapi "github.com/awslabs/amazon-ecr-credential-helper/ecr-login/api"
 	"github.com/docker/cli/cli/config/configfile"
-	"github.com/docker/cli/cli/config/types"
 	"github.com/google/go-containerregistry/pkg/authn"
-	"github.com/google/go-containerregistry/pkg/authn/github"
-	"github.com/google/go-containerregistry/pkg/v1/google"
 )
 
 // Credential is one registry's credentials: a username and password (a
@@ -197,43 +193,96 @@ func redactJSONError(err error) string {
 	return msg
 }
 
-// lookup returns the credentials the Docker config has for host, running
-// its credential helper if it names one. found is false when it has none.
-func (d *DockerConfig) lookup(host string) (cred authn.AuthConfig, source string, found bool, err error) {
-	key := host
-	if host == DockerHub {
-		key = dockerHubKey
-	}
-	helper := d.file.CredentialHelpers[host]
-	if helper == "" && host == DockerHub {
-		helper = d.file.CredentialHelpers["docker.io"]
-	}
-	if helper == "" {
-		helper = d.file.CredentialsStore
-	}
-	where := "Docker config"
+// lookup returns the credentials that the config has for repository on
+// host, running its credential helper if it names one; found is false when
+// it has none. Keys are matched as Docker and Podman write them: with or
+// without a scheme, Docker Hub under any of its aliases, and Podman's
+// namespace keys ("quay.io/org1"), of which the longest that holds the
+// repository wins.
+func (d *DockerConfig) lookup(ctx context.Context, host, repository string) (cred authn.AuthConfig, source string, found bool, err error) {
+	where := "DOCKER_AUTH_CONFIG"
 	if d.Path != "" {
-		where += " " + d.Path
-	} else {
-		where = "DOCKER_AUTH_CONFIG"
+		where = "Docker config " + d.Path
 	}
-	var ac types.AuthConfig
-	if helper != "" {
+	if helper := d.helper(host); helper != "" {
 		source = fmt.Sprintf("credential helper docker-credential-%s (from %s)", helper, where)
-		ac, err = d.file.GetCredentialsStore(key).Get(key)
+		cred, found, err = runCredentialHelper(ctx, helper, helperKey(host))
 		if err != nil {
 			return authn.AuthConfig{}, source, false, fmt.Errorf("the credential helper docker-credential-%s (named in %s) failed for registry %s: %w; check that it is installed on PATH and logged in, or remove it from the config", helper, where, host, err)
 		}
-	} else {
-		source = where
-		ac, err = d.file.GetAuthConfig(key)
-		if err != nil {
-			return authn.AuthConfig{}, source, false, fmt.Errorf("cannot read the credentials for registry %s from %s: %w", host, where, err)
+		return cred, source, found, nil
+	}
+	key, ok := d.authKey(host, repository)
+	if !ok {
+		return authn.AuthConfig{}, where, false, nil
+	}
+	ac := d.file.AuthConfigs[key]
+	cred = authn.AuthConfig{Username: ac.Username, Password: ac.Password, Auth: ac.Auth, IdentityToken: ac.IdentityToken, RegistryToken: ac.RegistryToken}
+	return cred, where, cred != authn.AuthConfig{}, nil
+}
+
+// helper returns the credential helper that the config names for host (in
+// credHelpers, under any spelling of the host, else credsStore), or "".
+func (d *DockerConfig) helper(host string) string {
+	keys := slices.Sorted(maps.Keys(d.file.CredentialHelpers))
+	for _, k := range keys {
+		if h, _ := splitAuthKey(k); h == host {
+			return d.file.CredentialHelpers[k]
 		}
 	}
-	cred = authn.AuthConfig{Username: ac.Username, Password: ac.Password, Auth: ac.Auth, IdentityToken: ac.IdentityToken, RegistryToken: ac.RegistryToken}
-	found = cred != authn.AuthConfig{}
-	return cred, source, found, nil
+	return d.file.CredentialsStore
+}
+
+// authKey returns the key of the config's auths entry for repository on
+// host: the one whose namespace is the longest that holds the repository,
+// the first in sorted order among equals.
+func (d *DockerConfig) authKey(host, repository string) (string, bool) {
+	best, bestLen := "", -1
+	for _, k := range slices.Sorted(maps.Keys(d.file.AuthConfigs)) {
+		h, ns := splitAuthKey(k)
+		if h != host || (ns != "" && repository != ns && !strings.HasPrefix(repository, ns+"/")) {
+			continue
+		}
+		if len(ns) > bestLen {
+			best, bestLen = k, len(ns)
+		}
+	}
+	return best, bestLen >= 0
+}
+
+// namespace returns the namespace of the auths entry that would serve
+// repository on host ("" for a host-wide entry or none).
+func (d *DockerConfig) namespace(host, repository string) string {
+	if k, ok := d.authKey(host, repository); ok {
+		_, ns := splitAuthKey(k)
+		return ns
+	}
+	return ""
+}
+
+// splitAuthKey splits a Docker or Podman config key into its canonical host
+// and namespace: "https://index.docker.io/v1/" → (index.docker.io, ""),
+// "quay.io/org1" → (quay.io, "org1").
+func splitAuthKey(key string) (host, namespace string) {
+	k := key
+	if i := strings.Index(k, "://"); i >= 0 {
+		k = k[i+3:]
+	}
+	host, namespace, _ = strings.Cut(k, "/")
+	namespace = strings.Trim(namespace, "/")
+	if namespace == "v1" || namespace == "v2" {
+		namespace = ""
+	}
+	return CanonicalHost(host), namespace
+}
+
+// helperKey is the server URL that `docker login` stores host's
+// credentials under in a credential helper.
+func helperKey(host string) string {
+	if host == DockerHub {
+		return dockerHubKey
+	}
+	return host
 }
 
 // CredentialError is a failure to get a registry's credentials from their
@@ -251,17 +300,17 @@ func (e *CredentialError) Unwrap() error { return e.Err }
 // anonymous is the source of a registry's credentials when there are none.
 const anonymous = "none (anonymous)"
 
-// keychain resolves credentials for a registry host from, in order: the
+// keychain resolves a repository's credentials from, in order: the
 // provider's auth blocks, the environment, DOCKER_AUTH_CONFIG, the Docker
 // config file (and its credential helpers), and the cloud keychains (ECR
 // with the AWS default credential chain, Google Artifact Registry and GCR
 // with application default credentials, GHCR with GITHUB_TOKEN); else
-// anonymous. Each host is resolved once, and the outcome kept for the run.
+// anonymous. Each host (and config namespace) is resolved once, and the
+// outcome kept for the run.
 type keychain struct {
 	explicit map[string]Credential
 	env      map[string]Credential
 	configs  []*DockerConfig
-	cloud    bool
 	log      LogFunc
 
 	mu       sync.Mutex
@@ -275,51 +324,53 @@ type resolution struct {
 	err    error
 }
 
-var _ authn.Keychain = (*keychain)(nil)
-
-func (k *keychain) Resolve(r authn.Resource) (authn.Authenticator, error) {
-	return k.ResolveContext(context.Background(), r)
-}
-
-// ResolveContext resolves the credentials for r's registry, once per host.
-func (k *keychain) ResolveContext(ctx context.Context, r authn.Resource) (authn.Authenticator, error) {
-	host := CanonicalHost(r.RegistryStr())
-	k.mu.Lock()
-	if k.resolved == nil {
-		k.resolved = map[string]*resolution{}
-	}
-	res := k.resolved[host]
-	if res == nil {
-		res = &resolution{}
-		k.resolved[host] = res
-	}
-	k.mu.Unlock()
+// credentials returns img's credentials and where they came from,
+// resolving them once per host and config namespace.
+func (k *keychain) credentials(ctx context.Context, img Image) (authn.Authenticator, string, error) {
+	res := k.entry(img)
 	res.once.Do(func() {
-		res.auth, res.source, res.err = k.resolve(ctx, host)
+		res.auth, res.source, res.err = k.resolve(ctx, img.Registry, img.Repository)
 		if res.err != nil {
-			res.err = &CredentialError{Registry: host, Err: res.err}
+			res.err = &CredentialError{Registry: img.Registry, Err: res.err}
+			return
 		}
-		if res.err == nil {
-			k.log(ctx, "credentials resolved", map[string]any{"registry": host, "source": res.source})
-		}
+		k.log(ctx, "credentials resolved", map[string]any{"registry": img.Registry, "source": res.source})
 	})
-	return res.auth, res.err
+	return res.auth, res.source, res.err
 }
 
-// source says where host's credentials came from, "" before they were
+// source says where img's credentials came from, "" before they were
 // resolved.
-func (k *keychain) source(host string) string {
-	k.mu.Lock()
-	res := k.resolved[CanonicalHost(host)]
-	k.mu.Unlock()
-	if res == nil {
-		return ""
-	}
+func (k *keychain) source(img Image) string {
+	res := k.entry(img)
 	res.once.Do(func() {}) // wait for a resolution in progress
 	return res.source
 }
 
-func (k *keychain) resolve(ctx context.Context, host string) (authn.Authenticator, string, error) {
+func (k *keychain) entry(img Image) *resolution {
+	host := CanonicalHost(img.Registry)
+	key := host
+	for _, d := range k.configs {
+		if ns := d.namespace(host, img.Repository); ns != "" {
+			key += "/" + ns
+			break
+		}
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.resolved == nil {
+		k.resolved = map[string]*resolution{}
+	}
+	res := k.resolved[key]
+	if res == nil {
+		res = &resolution{}
+		k.resolved[key] = res
+	}
+	return res
+}
+
+func (k *keychain) resolve(ctx context.Context, host, repository string) (authn.Authenticator, string, error) {
+	host = CanonicalHost(host)
 	if c, ok := k.explicit[host]; ok {
 		return c.authenticator(), "the provider's auth block", nil
 	}
@@ -327,7 +378,7 @@ func (k *keychain) resolve(ctx context.Context, host string) (authn.Authenticato
 		return c.authenticator(), "the REGISTRY_AUTH_* environment variables", nil
 	}
 	for _, d := range k.configs {
-		cred, source, found, err := d.lookup(host)
+		cred, source, found, err := d.lookup(ctx, host, repository)
 		if err != nil {
 			return nil, source, err
 		}
@@ -335,55 +386,8 @@ func (k *keychain) resolve(ctx context.Context, host string) (authn.Authenticato
 			return authn.FromConfig(cred), source, nil
 		}
 	}
-	if k.cloud {
-		if auth, source, err := cloudCredentials(ctx, host); err != nil || auth != nil {
-			return auth, source, err
-		}
+	if auth, source, err := cloudCredentials(ctx, host); err != nil || auth != nil {
+		return auth, source, err
 	}
 	return authn.Anonymous, anonymous, nil
 }
-
-// cloudCredentials asks the cloud keychains for host's credentials. It
-// returns a nil authenticator for a host that is no cloud's registry.
-func cloudCredentials(ctx context.Context, host string) (authn.Authenticator, string, error) {
-	switch {
-	case isECR(host):
-		helper := ecr.NewECRHelper(ecr.WithLogger(io.Discard))
-		user, pass, err := helper.Get(host)
-		if err != nil {
-			return nil, "Amazon ECR", fmt.Errorf("cannot get Amazon ECR credentials for registry %s from the AWS default credential chain (environment, shared config and credentials files, SSO, instance or task role): %w; configure AWS credentials with access to ecr:GetAuthorizationToken, or give credentials in an auth block", host, err)
-		}
-		return authn.FromConfig(authn.AuthConfig{Username: user, Password: pass}), "Amazon ECR (AWS default credential chain)", nil
-	case isGoogle(host):
-		auth, err := google.Keychain.Resolve(registryResource(host))
-		if err != nil {
-			return nil, "Google", fmt.Errorf("cannot get Google credentials for registry %s: %w", host, err)
-		}
-		if auth != authn.Anonymous {
-			return auth, "Google application default credentials", nil
-		}
-	case host == "ghcr.io":
-		auth, err := github.Keychain.Resolve(registryResource(host))
-		if err == nil && auth != authn.Anonymous {
-			return auth, "GITHUB_TOKEN", nil
-		}
-	}
-	return nil, "", nil
-}
-
-func isECR(host string) bool {
-	if host == "public.ecr.aws" {
-		return false // public images need no credentials
-	}
-	_, err := ecrapi.ExtractRegistry(host)
-	return err == nil
-}
-
-func isGoogle(host string) bool {
-	return host == "gcr.io" || strings.HasSuffix(host, ".gcr.io") || strings.HasSuffix(host, "-docker.pkg.dev")
-}
-
-type registryResource string
-
-func (r registryResource) String() string      { return string(r) }
-func (r registryResource) RegistryStr() string { return string(r) }

@@ -28,7 +28,7 @@ func (m *memo[V]) get(ctx context.Context, key string, fetch func(context.Contex
 			return v, true, nil
 		}
 		ch := m.group.DoChan(key, func() (any, error) {
-			v, err := fetch(ctx)
+			v, err := recovered(ctx, fetch)
 			if err != nil {
 				return nil, err
 			}
@@ -60,4 +60,18 @@ func (m *memo[V]) get(ctx context.Context, key string, fetch func(context.Contex
 			return v, r.Shared, nil
 		}
 	}
+}
+
+// recovered runs fetch and turns a panic in it into an error, so that a
+// bug on a read path (here or in a library: ecr-login panics on a broken
+// AWS configuration) fails that read instead of crashing the provider and
+// every data source of the plan with it. singleflight would re-panic it in
+// a goroutine that nothing can recover.
+func recovered[V any](ctx context.Context, fetch func(context.Context) (V, error)) (v V, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &PanicError{Value: fmt.Sprint(r)}
+		}
+	}()
+	return fetch(ctx)
 }

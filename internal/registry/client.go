@@ -6,13 +6,14 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
 
@@ -34,8 +35,8 @@ type Options struct {
 	Insecure []string
 	// CAFile is a PEM bundle of extra certificate authorities to trust.
 	CAFile string
-	// Mirrors maps a registry host to mirror hosts tried first, in order;
-	// the registry itself is tried last.
+	// Mirrors maps a registry host to mirror hosts, asked in order only
+	// when the registry itself cannot answer.
 	Mirrors map[string][]string
 	// MaxConcurrentRequests bounds the requests in flight to one registry;
 	// 0 means DefaultMaxConcurrentRequests.
@@ -56,10 +57,10 @@ type Client struct {
 	mirrors  map[string][]string
 	log      LogFunc
 
-	pings    memo[*transport.Challenge]
+	pings    memo[pinged]
 	sessions memo[*session]
-	tags     memo[[]string]
-	digests  memo[string]
+	tags     memo[*TagList]
+	digests  memo[*ManifestDigest]
 }
 
 // New builds a Client.
@@ -71,17 +72,9 @@ func New(o Options) (*Client, error) {
 		}
 		insecure[CanonicalHost(h)] = true
 	}
-	mirrors := make(map[string][]string, len(o.Mirrors))
-	for from, to := range o.Mirrors {
-		if err := CheckRegistryHost(from); err != nil {
-			return nil, &OptionError{Option: "mirrors", Err: err}
-		}
-		for _, m := range to {
-			if err := CheckRegistryHost(m); err != nil {
-				return nil, &OptionError{Option: "mirrors", Err: fmt.Errorf("[%q]: %w", from, err)}
-			}
-			mirrors[CanonicalHost(from)] = append(mirrors[CanonicalHost(from)], CanonicalHost(m))
-		}
+	mirrors, err := mirrorOptions(o.Mirrors)
+	if err != nil {
+		return nil, err
 	}
 	log := o.Log
 	if log == nil {
@@ -107,6 +100,31 @@ func New(o Options) (*Client, error) {
 	return &Client{http: rt, keychain: kc, limits: limits, insecure: insecure, mirrors: mirrors, log: log}, nil
 }
 
+// mirrorOptions checks the mirrors option and keys it by canonical host.
+// Two keys that name one registry (docker.io and index.docker.io) are an
+// error rather than an order left to chance.
+func mirrorOptions(in map[string][]string) (map[string][]string, error) {
+	out := make(map[string][]string, len(in))
+	given := map[string]string{}
+	for _, from := range slices.Sorted(maps.Keys(in)) {
+		if err := CheckRegistryHost(from); err != nil {
+			return nil, &OptionError{Option: "mirrors", Err: err}
+		}
+		host := CanonicalHost(from)
+		if other, dup := given[host]; dup {
+			return nil, &OptionError{Option: "mirrors", Err: fmt.Errorf("%q and %q name the same registry: merge their mirrors into one entry", other, from)}
+		}
+		given[host] = from
+		for _, m := range in[from] {
+			if err := CheckRegistryHost(m); err != nil {
+				return nil, &OptionError{Option: "mirrors", Err: fmt.Errorf("[%q]: %w", from, err)}
+			}
+			out[host] = append(out[host], CanonicalHost(m))
+		}
+	}
+	return out, nil
+}
+
 // Secrets returns the passwords and tokens the client was given, in its
 // options and in the REGISTRY_AUTH_* variables, so that the caller can mask
 // them in its logs.
@@ -129,7 +147,7 @@ func (c *Client) Secrets() []string {
 // limit; "" otherwise.
 func (c *Client) RateLimitWarning(img Image) string {
 	var out []string
-	for _, cand := range c.candidates(img) {
+	for _, cand := range append([]Image{img}, c.mirrorsOf(img)...) {
 		if w := c.limits.warning(cand.Registry); w != "" {
 			out = append(out, w)
 		}
@@ -137,15 +155,15 @@ func (c *Client) RateLimitWarning(img Image) string {
 	return strings.Join(out, "\n")
 }
 
-// explain adds to a failed call's error where the refused credentials came
-// from.
-func (c *Client) explain(err error) error {
+// explain adds to a failed call's error where the credentials came from,
+// when the registry refused them.
+func (c *Client) explain(_ context.Context, img Image, err error) error {
 	e, ok := err.(*Error) //nolint:errorlint // only the outermost error is copied
 	if !ok || (e.Status != http.StatusUnauthorized && e.Status != http.StatusForbidden) {
 		return err
 	}
 	explained := *e
-	explained.Credentials = c.keychain.source(e.Registry)
+	explained.Credentials = c.keychain.source(img)
 	return &explained
 }
 
@@ -178,7 +196,7 @@ func newKeychain(o Options, log LogFunc) (*keychain, error) {
 	if file != nil {
 		configs = append(configs, file)
 	}
-	return &keychain{explicit: explicit, env: env, configs: configs, cloud: true, log: log}, nil
+	return &keychain{explicit: explicit, env: env, configs: configs, log: log}, nil
 }
 
 // rootCAs returns the system's certificate pool plus the CAs in caFile, or
@@ -201,33 +219,6 @@ func rootCAs(caFile string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-// repository turns an Image into go-containerregistry's name, marking
-// loopback hosts and hosts listed as insecure so that plain HTTP may be
-// used for them.
-func (c *Client) repository(img Image) (name.Repository, error) {
-	var opts []name.Option
-	if c.insecure[CanonicalHost(img.Registry)] || IsLoopback(img.Registry) {
-		// go-containerregistry then tries HTTPS first and falls back to
-		// plain HTTP; hostTransport refuses plain HTTP to any other host.
-		opts = append(opts, name.Insecure)
-	}
-	repo, err := name.NewRepository(img.Registry+"/"+img.Repository, opts...)
-	if err != nil {
-		return name.Repository{}, wrapError("parse the name", img, err)
-	}
-	return repo, nil
-}
-
-// CanonicalHost folds Docker Hub's aliases into one host name.
-func CanonicalHost(h string) string {
-	h = strings.ToLower(h)
-	switch h {
-	case "docker.io", "index.docker.io", "registry-1.docker.io":
-		return DockerHub
-	}
-	return h
-}
-
 // newHostTransport returns the HTTP transport: proxies from the environment,
 // keep-alive, the extra CAs, TLS verification skipped only for hosts listed
 // as insecure, and plain HTTP refused to any host that is neither loopback
@@ -239,18 +230,23 @@ func newHostTransport(insecure map[string]bool, roots *x509.CertPool) http.Round
 			Timeout:   30 * time.Second,
 			KeepAlive: 30 * time.Second,
 		}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          100,
-		MaxIdleConnsPerHost:   16,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: 1 * time.Second,
-		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: roots},
+		ForceAttemptHTTP2:   true,
+		MaxIdleConns:        100,
+		MaxIdleConnsPerHost: 16,
+		IdleConnTimeout:     90 * time.Second,
+		TLSHandshakeTimeout: 10 * time.Second,
+		// A hostile header cannot make the client parse megabytes.
+		MaxResponseHeaderBytes: maxHeaderBytes,
+		ExpectContinueTimeout:  1 * time.Second,
+		TLSClientConfig:        &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: roots},
 	}
 	unverified := base.Clone()
 	unverified.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: true} //nolint:gosec // only for hosts the user listed in insecure_registries
 	return &hostTransport{verified: base, unverified: unverified, insecure: insecure}
 }
+
+// maxHeaderBytes bounds the response headers the client reads.
+const maxHeaderBytes = 64 << 10
 
 // ErrPlainHTTP is returned for a plain-HTTP request to a host that may not
 // have one.

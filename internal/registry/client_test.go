@@ -48,14 +48,14 @@ func TestClientReadsOnce(t *testing.T) {
 	errs := make(chan error, 2*askers)
 	for range askers {
 		wg.Go(func() {
-			tags, err := c.ListTags(t.Context(), img)
-			if err == nil && len(tags) != 3 {
-				err = fmt.Errorf("got %d tags, want 3", len(tags))
+			list, err := c.ListTags(t.Context(), img)
+			if err == nil && len(list.Tags) != 3 {
+				err = fmt.Errorf("got %d tags, want 3", len(list.Tags))
 			}
 			errs <- err
 			d, err := c.Digest(t.Context(), img, "2.0")
-			if err == nil && d != digests["2.0"].String() {
-				err = fmt.Errorf("digest %s, want %s", d, digests["2.0"])
+			if err == nil && d.Digest != digests["2.0"].String() {
+				err = fmt.Errorf("digest %s, want %s", d.Digest, digests["2.0"])
 			}
 			errs <- err
 		})
@@ -95,9 +95,9 @@ func TestClientDoesNotRememberFailures(t *testing.T) {
 		t.Fatal("listing a repository that does not exist succeeded")
 	}
 	reg.PushTags(t, "acme/late", "1.0")
-	tags, err := c.ListTags(t.Context(), img)
-	if err != nil || len(tags) != 1 {
-		t.Fatalf("second ListTags = %v, %v; want [1.0]", tags, err)
+	list, err := c.ListTags(t.Context(), img)
+	if err != nil || len(list.Tags) != 1 {
+		t.Fatalf("second ListTags = %v, %v; want [1.0]", list, err)
 	}
 }
 
@@ -159,8 +159,8 @@ func TestDigestWithoutHeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != want {
-		t.Errorf("digest = %s, want %s", got, want)
+	if got.Digest != want {
+		t.Errorf("digest = %s, want %s", got.Digest, want)
 	}
 	if h, g := reg.Requests.ManifestHead.Load(), reg.Requests.ManifestGet.Load(); h != 1 || g != 1 {
 		t.Errorf("HEAD %d, GET %d; want one of each", h, g)

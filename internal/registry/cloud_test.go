@@ -56,8 +56,8 @@ func TestCloudHosts(t *testing.T) {
 // the cloud sources.
 func resolveWith(t *testing.T, host string) (authn.Authenticator, string, error) {
 	t.Helper()
-	k := &keychain{cloud: true, log: func(context.Context, string, map[string]any) {}}
-	return k.resolve(t.Context(), host)
+	k := &keychain{log: func(context.Context, string, map[string]any) {}}
+	return k.resolve(t.Context(), host, "")
 }
 
 // TestCloudECR: an ECR host is asked of the AWS credential chain, and its
@@ -161,7 +161,7 @@ func TestDockerHubAliases(t *testing.T) {
 		}
 		for _, img := range []string{"nginx", "docker.io/library/nginx", "index.docker.io/pihole/pihole"} {
 			image := mustImage(t, img)
-			auth, source, err := k.resolve(t.Context(), CanonicalHost(image.Registry))
+			auth, source, err := k.credentials(t.Context(), image)
 			if err != nil || source != "the provider's auth block" || auth == authn.Anonymous {
 				t.Errorf("auth for %s given as %s: %v from %q, %v", img, given, auth, source, err)
 			}

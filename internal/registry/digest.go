@@ -11,78 +11,119 @@ import (
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
-	"github.com/google/go-containerregistry/pkg/v1/types"
+		"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
-// acceptManifests lists the manifest media types asked for: indexes first,
-// so that a multi-platform tag answers with its index.
+// acceptManifests lists every manifest media type, indexes first, so that
+// a multi-platform tag answers with its index: without the index types
+// Docker Hub answers a HEAD with the linux/amd64 manifest's digest
+// (opencontainers/distribution-spec#207), without the OCI types Docker Hub,
+// GHCR, GitLab and ACR answer 404 for an OCI index
+// (cloudfoundry/dockerapplifecycle#13), and Quay converts to schema 1
+// (updatecli/updatecli#605). Schema 1 comes last, for the registries that
+// still hold such images.
 var acceptManifests = strings.Join([]string{
 	string(types.OCIImageIndex),
 	string(types.DockerManifestList),
 	string(types.OCIManifestSchema1),
 	string(types.DockerManifestSchema2),
+	string(types.DockerManifestSchema1Signed),
+	string(types.DockerManifestSchema1),
 }, ", ")
 
-// Digest returns the manifest digest of image:tag ("sha256:…"; for a
-// multi-platform image, the index's). It is read with a HEAD request, which
-// Docker Hub does not count as a pull; a registry that answers HEAD without
-// a Docker-Content-Digest header gets one GET, and the digest is the SHA-256
-// of the manifest bytes.
-func (c *Client) Digest(ctx context.Context, img Image, tag string) (string, error) {
-	key := img.key() + ":" + tag
-	d, _, err := c.digests.get(ctx, key, func(ctx context.Context) (string, error) {
-		return fromMirrors(ctx, c, img, func(ctx context.Context, img Image) (string, error) {
-			return c.headDigest(ctx, img, tag)
-		})
+// ManifestDigest is a tag's manifest digest and where it was read.
+type ManifestDigest struct {
+	// Digest is "sha256:…".
+	Digest string
+	// Mirror is the mirror that answered, "" when the registry itself did.
+	Mirror string
+}
+
+// Digest returns the manifest digest of image:tag (for a multi-platform
+// image, the index's). It is read with a HEAD request, which Docker Hub
+// does not count as a pull; a registry that answers HEAD with 405 or with
+// an HTML 404, or without a Docker-Content-Digest header, gets one GET, and
+// the digest is the SHA-256 of the manifest bytes.
+func (c *Client) Digest(ctx context.Context, img Image, tag string) (*ManifestDigest, error) {
+	return c.digest(ctx, img, tag, "read the digest of tag", func(ctx context.Context, on Image) (string, error) {
+		return c.headDigest(ctx, on, tag)
 	})
-	return d, c.explain(wrapError("read the digest of tag "+tag, img, err))
 }
 
 // PlatformDigest returns the digest of the manifest for platform p inside
 // image:tag. For a multi-platform index that is the matching entry (one GET
 // of the index); for a single-platform image it is the image's own digest,
 // provided the platform in its config matches.
-func (c *Client) PlatformDigest(ctx context.Context, img Image, tag string, p Platform) (string, error) {
-	key := img.key() + ":" + tag + "|" + p.String()
-	d, _, err := c.digests.get(ctx, key, func(ctx context.Context) (string, error) {
-		return fromMirrors(ctx, c, img, func(ctx context.Context, img Image) (string, error) {
-			return c.platformDigest(ctx, img, tag, p)
-		})
+func (c *Client) PlatformDigest(ctx context.Context, img Image, tag string, p Platform) (*ManifestDigest, error) {
+	return c.digest(ctx, img, tag+"|"+p.String(), "read the "+p.String()+" digest of tag", func(ctx context.Context, on Image) (string, error) {
+		return c.platformDigest(ctx, on, tag, p)
 	})
-	return d, c.explain(wrapError("read the "+p.String()+" digest of tag "+tag, img, err))
+}
+
+// digest reads a digest once per Client, from the registry or, when it
+// cannot answer, a mirror.
+func (c *Client) digest(ctx context.Context, img Image, key, op string, read func(context.Context, Image) (string, error)) (*ManifestDigest, error) {
+	tag, _, _ := strings.Cut(key, "|")
+	op += " " + tag
+	if !ValidTag(tag) {
+		return nil, wrapError(op, img, ErrInvalidTag)
+	}
+	d, _, err := c.digests.get(ctx, img.key()+":"+key, func(ctx context.Context) (*ManifestDigest, error) {
+		v, mirror, err := fromMirrors(ctx, c, img, read)
+		if err != nil {
+			return nil, err
+		}
+		return &ManifestDigest{Digest: v, Mirror: mirror}, nil
+	})
+	if err != nil {
+		return nil, c.explain(ctx, img, wrapError(op, img, err))
+	}
+	return d, nil
 }
 
 func (c *Client) headDigest(ctx context.Context, img Image, tag string) (string, error) {
-	op := "read the digest of tag " + tag
 	s, err := c.session(ctx, img)
 	if err != nil {
-		return "", wrapError(op, img, err)
+		return "", err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodHead, s.url("manifests/"+tag), nil)
 	if err != nil {
-		return "", wrapError(op, img, err)
+		return "", err
 	}
 	req.Header.Set("Accept", acceptManifests)
 	resp, err := s.do(req)
 	if err != nil {
-		return "", wrapError(op, img, err)
+		return "", err
 	}
 	_ = resp.Body.Close()
-	if err := transport.CheckError(resp, http.StatusOK); err != nil {
-		return "", wrapError(op, img, err)
-	}
-	if h := resp.Header.Get("Docker-Content-Digest"); h != "" {
-		d, err := v1.NewHash(h)
-		if err != nil {
-			return "", wrapError(op, img, fmt.Errorf("the registry sent a malformed Docker-Content-Digest header %q: %w", h, err))
+	html := strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "html")
+	switch {
+	case resp.StatusCode == http.StatusMethodNotAllowed:
+		// Artifact Registry and GitHub Enterprise refuse HEAD on manifests
+		// (goharbor/harbor#22021, containerd/containerd#5860).
+		c.log(ctx, "HEAD refused; reading the manifest", map[string]any{"image": img.Name, "tag": tag})
+	case resp.StatusCode == http.StatusNotFound && html:
+		// Old Nexus answers HEAD with an HTML 404 while GET works
+		// (andrey-pohilko/registry-cli#14).
+		c.log(ctx, "HEAD answered with an HTML 404; reading the manifest", map[string]any{"image": img.Name, "tag": tag})
+	default:
+		if err := s.check(resp); err != nil {
+			return "", err
 		}
-		return d.String(), nil
+		if h := resp.Header.Get("Docker-Content-Digest"); h != "" {
+			d, err := v1.NewHash(h)
+			if err != nil {
+				return "", fmt.Errorf("the registry sent a malformed Docker-Content-Digest header %q: %w", shorten(h), err)
+			}
+			return d.String(), nil
+		}
+		// Red Hat's registries, old ECR and Nexus on PostgreSQL send none
+		// (containerd/containerd#3238, hashicorp/terraform-provider-docker#186).
+		c.log(ctx, "HEAD gave no digest; reading the manifest", map[string]any{"image": img.Name, "tag": tag})
 	}
-	c.log(ctx, "HEAD gave no digest; reading the manifest", map[string]any{"image": img.Name, "tag": tag})
 	m, err := s.manifest(ctx, tag)
 	if err != nil {
-		return "", wrapError(op, img, err)
+		return "", err
 	}
 	return m.digest, nil
 }
@@ -132,20 +173,19 @@ func (s *session) blob(ctx context.Context, digest v1.Hash) ([]byte, error) {
 }
 
 func (c *Client) platformDigest(ctx context.Context, img Image, tag string, p Platform) (string, error) {
-	op := "read the " + p.String() + " digest of tag " + tag
 	s, err := c.session(ctx, img)
 	if err != nil {
-		return "", wrapError(op, img, err)
+		return "", err
 	}
 	m, err := s.manifest(ctx, tag)
 	if err != nil {
-		return "", wrapError(op, img, err)
+		return "", err
 	}
 	switch {
 	case m.mediaType.IsIndex():
 		index, err := v1.ParseIndexManifest(bytes.NewReader(m.body))
 		if err != nil {
-			return "", wrapError(op, img, fmt.Errorf("the index is not valid: %w", err))
+			return "", fmt.Errorf("the index is not valid: %w", err)
 		}
 		var found []string
 		for _, d := range index.Manifests {
@@ -156,30 +196,30 @@ func (c *Client) platformDigest(ctx context.Context, img Image, tag string, p Pl
 				found = append(found, describePlatform(d.Platform))
 			}
 		}
-		return "", wrapError(op, img, fmt.Errorf("the image has no manifest for platform %s; the platforms there are: %s", p, listOrNone(found)))
+		return "", fmt.Errorf("the image has no manifest for platform %s; the platforms there are: %s", p, listOrNone(found))
 	case m.mediaType.IsImage():
 		im, err := v1.ParseManifest(bytes.NewReader(m.body))
 		if err != nil {
-			return "", wrapError(op, img, fmt.Errorf("the manifest is not valid: %w", err))
+			return "", fmt.Errorf("the manifest is not valid: %w", err)
 		}
 		raw, err := s.blob(ctx, im.Config.Digest)
 		if err != nil {
-			return "", wrapError(op, img, fmt.Errorf("cannot read the image's config: %w", err))
+			return "", fmt.Errorf("cannot read the image's config: %w", err)
 		}
 		cfg, err := v1.ParseConfigFile(bytes.NewReader(raw))
 		if err != nil {
-			return "", wrapError(op, img, fmt.Errorf("the image's config is not valid: %w", err))
+			return "", fmt.Errorf("the image's config is not valid: %w", err)
 		}
 		own := cfg.Platform()
 		if own == nil {
 			own = &v1.Platform{OS: cfg.OS, Architecture: cfg.Architecture, Variant: cfg.Variant}
 		}
 		if !p.matches(*own) {
-			return "", wrapError(op, img, fmt.Errorf("the image is single-platform and its platform is %s, not %s; the platforms there are: %s", describePlatform(own), p, describePlatform(own)))
+			return "", fmt.Errorf("the image is single-platform and its platform is %s, not %s; the platforms there are: %s", describePlatform(own), p, describePlatform(own))
 		}
 		return m.digest, nil
 	}
-	return "", wrapError(op, img, fmt.Errorf("the tag points to a %q, which is neither an image nor an index", m.mediaType))
+	return "", fmt.Errorf("the tag points to a %q, which is neither an image nor an index", m.mediaType)
 }
 
 func listOrNone(s []string) string {

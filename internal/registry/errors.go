@@ -1,13 +1,17 @@
 package registry
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
-
-	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+	"strconv"
+	"strings"
+	"unicode/utf8"
 )
 
 // Error is what every Client call returns when a registry could not answer:
@@ -44,7 +48,17 @@ func (e *Error) Hint() string {
 	var netErr net.Error
 	var credErr *CredentialError
 	var pullErr *PullLimitError
+	var denied *DeniedError
+	var panicErr *PanicError
 	switch {
+	case errors.As(e.Err, &panicErr):
+		return "This is a bug in the provider: please report it, with the error above."
+	case errors.Is(e.Err, ErrInvalidTag):
+		return "Give a valid tag: letters, digits, '_', '.' and '-', at most 128 of them."
+	case errors.As(e.Err, &denied) && (e.Credentials == "" || e.Credentials == anonymous):
+		return "The registry refused anonymous access to " + e.Registry + ": check the image name first (Docker Hub's official images are library/<name>, and a typo reads as a private repository); if the repository is private, log in (docker login " + e.Registry + "), or give credentials in an auth block of the provider or in REGISTRY_AUTH_* variables."
+	case errors.As(e.Err, &denied):
+		return "Check the image name first; then check that the credentials for " + e.Registry + " (from " + e.Credentials + ") may read this repository."
 	case errors.As(e.Err, &pullErr):
 		return "Log in to " + e.Registry + " to raise the limit (docker login, or an auth block), or pull through a mirror (the provider's mirrors argument, such as { \"docker.io\" = [\"mirror.gcr.io\"] }), then plan again."
 	case errors.As(e.Err, &credErr):
@@ -91,17 +105,135 @@ func wrapError(op string, img Image, err error) error {
 	}
 	out := &Error{Op: op, Image: img.Name, Registry: img.Registry, Err: err}
 	var (
-		te *transport.Error
+		se *StatusError
 		ra *RetryAfterError
 		pl *PullLimitError
 	)
 	switch {
-	case errors.As(err, &te):
-		out.Status = te.StatusCode
+	case errors.As(err, &se):
+		out.Status = se.Status
 	case errors.As(err, &ra):
 		out.Status = ra.Status
 	case errors.As(err, &pl):
 		out.Status = http.StatusTooManyRequests
 	}
 	return out
+}
+
+// ErrInvalidTag is a tag that is not a valid tag ([ValidTag]): it is never
+// sent to a registry.
+var ErrInvalidTag = errors.New("the tag is not a valid tag: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'")
+
+// StatusError is an answer with an HTTP status other than the one asked
+// for: the status, and what the registry said of it, shortened, so that no
+// error quotes a whole answer (a token server's, or a page of HTML).
+type StatusError struct {
+	Status int
+	// Codes are the distribution API error codes of the answer, such as
+	// "MANIFEST_UNKNOWN" or "TOOMANYREQUESTS".
+	Codes []string
+	// Message is what the registry said: its error messages, or the start
+	// of a short plain-text answer; "" when it said nothing usable.
+	Message string
+	// HTML is true when the answer was an HTML page (a sign-in page, a
+	// proxy's error page, an old Nexus's 404).
+	HTML bool
+	// Numbers holds the numbers in the registry's messages and details, in
+	// order, so that a refused page size can be asked again within the
+	// registry's own limit.
+	Numbers []int
+}
+
+func (e *StatusError) Error() string {
+	if e.Message != "" {
+		return "the registry said: " + e.Message
+	}
+	if e.HTML {
+		return "the registry answered with an HTML page"
+	}
+	return "the registry gave no reason"
+}
+
+// maxErrorBody is the most of an error answer that is read.
+const maxErrorBody = 64 << 10
+
+// checkStatus returns nil when resp has status want, else a *StatusError
+// made from its body (which it reads, at most maxErrorBody bytes).
+func checkStatus(resp *http.Response, want int) error {
+	if resp.StatusCode == want {
+		return nil
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	return newStatusError(resp.StatusCode, resp.Header.Get("Content-Type"), body)
+}
+
+func newStatusError(status int, contentType string, body []byte) *StatusError {
+	e := &StatusError{Status: status}
+	e.HTML = strings.Contains(strings.ToLower(contentType), "html") || bytes.HasPrefix(bytes.TrimSpace(body), []byte("<"))
+	var parsed struct {
+		Errors []struct {
+			Code    string          `json:"code"`
+			Message string          `json:"message"`
+			Detail  json.RawMessage `json:"detail"`
+		} `json:"errors"`
+	}
+	var parts []string
+	if json.Unmarshal(body, &parsed) == nil && len(parsed.Errors) > 0 {
+		for _, d := range parsed.Errors {
+			e.Codes = append(e.Codes, d.Code)
+			part := strings.TrimSpace(d.Code + ": " + d.Message)
+			parts = append(parts, strings.TrimPrefix(part, ": "))
+			e.Numbers = append(e.Numbers, numbersIn(d.Message)...)
+			e.Numbers = append(e.Numbers, numbersIn(string(d.Detail))...)
+		}
+	} else if !e.HTML && utf8.Valid(body) {
+		if text := strings.Join(strings.Fields(string(body)), " "); text != "" {
+			parts = append(parts, text)
+			e.Numbers = numbersIn(text)
+		}
+	}
+	e.Message = shorten(strings.Join(parts, "; "))
+	return e
+}
+
+// numbersIn returns the decimal numbers in s (at most 16 of them).
+func numbersIn(s string) []int {
+	var out []int
+	for i := 0; i < len(s) && len(out) < 16; {
+		if s[i] < '0' || s[i] > '9' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if n, err := strconv.Atoi(s[i:j]); err == nil {
+			out = append(out, n)
+		}
+		i = j
+	}
+	return out
+}
+
+// DeniedError is a 401 or 403 that a token, granted and then refreshed,
+// did not get past: the repository does not exist, or the credentials may
+// not read it. Registries answer both alike.
+type DeniedError struct {
+	Err error
+}
+
+func (e *DeniedError) Error() string {
+	return "the repository does not exist, or these credentials may not read it (" + e.Err.Error() + ")"
+}
+
+func (e *DeniedError) Unwrap() error { return e.Err }
+
+// PanicError is a panic on a read path, turned into an error.
+type PanicError struct {
+	Value string
+}
+
+func (e *PanicError) Error() string {
+	return "internal error (a panic, recovered): " + e.Value
 }

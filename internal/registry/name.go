@@ -2,7 +2,6 @@ package registry
 
 import (
 	"fmt"
-	"net"
 	"regexp"
 	"strings"
 
@@ -12,9 +11,6 @@ import (
 // pathComponent is one part of a repository path, as the OCI distribution
 // specification defines it.
 var pathComponent = regexp.MustCompile(`^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$`)
-
-// DockerHub is the registry host that a name without a host refers to.
-const DockerHub = name.DefaultRegistry
 
 // Image is a repository named the way a user wrote it, with the registry
 // host kept apart and Docker Hub's defaults applied.
@@ -30,6 +26,11 @@ type Image struct {
 
 // String returns the image as the user spelled it.
 func (i Image) String() string { return i.Name }
+
+// On returns the same repository on another host (a mirror).
+func (i Image) On(host string) Image {
+	return Image{Name: i.Name, Registry: host, Repository: i.Repository}
+}
 
 // key names the repository in the client's caches: its registry and path.
 func (i Image) key() string { return i.Registry + "/" + i.Repository }
@@ -57,8 +58,12 @@ func ParseImage(image, registry string) (Image, error) {
 		return Image{}, fmt.Errorf("image %q holds a tag (%s): remove it from image and use the tag argument or the filter instead", image, last[i:])
 	}
 	hasHost := len(parts) > 1 && isHost(parts[0])
+	if hasHost {
+		if err := CheckRegistryHost(parts[0]); err != nil {
+			return Image{}, fmt.Errorf("image %q: %w", image, err)
+		}
+	}
 
-	full := image
 	display := image
 	if registry != "" {
 		if err := CheckRegistryHost(registry); err != nil {
@@ -67,8 +72,7 @@ func ParseImage(image, registry string) (Image, error) {
 		if hasHost {
 			return Image{}, fmt.Errorf("image %q already names the registry host %q, and registry is set to %q: set only one of them", image, parts[0], registry)
 		}
-		full = registry + "/" + image
-		display = full
+		display = registry + "/" + image
 	}
 	path := parts
 	if hasHost {
@@ -79,7 +83,13 @@ func ParseImage(image, registry string) (Image, error) {
 			return Image{}, fmt.Errorf("image %q is not a valid repository name: each part between slashes must be lower-case letters and digits, joined by '.', '_', '__' or '-' (part %q is not)", display, component)
 		}
 	}
-	repo, err := name.NewRepository(full)
+	host := DockerHub
+	if hasHost {
+		host = CanonicalHost(parts[0])
+	} else if registry != "" {
+		host = CanonicalHost(registry)
+	}
+	repo, err := name.NewRepository(host + "/" + strings.Join(path, "/"))
 	if err != nil {
 		return Image{}, fmt.Errorf("image %q is not a valid repository name: %w", display, err)
 	}
@@ -90,39 +100,6 @@ func ParseImage(image, registry string) (Image, error) {
 	}, nil
 }
 
-// CheckRegistryHost reports whether host can stand alone as a registry
-// ("ghcr.io", "127.0.0.1:5000"), with an error that says what to write.
-func CheckRegistryHost(host string) error {
-	if host != strings.TrimSpace(host) || host == "" {
-		return fmt.Errorf("registry %q is not a host name: give a host such as \"ghcr.io\" or \"127.0.0.1:5000\"", host)
-	}
-	if i := strings.Index(host, "://"); i >= 0 {
-		return fmt.Errorf("registry %q holds a URL scheme: remove %q and give only the host", host, host[:i+3])
-	}
-	if strings.ContainsAny(host, "/@") {
-		return fmt.Errorf("registry %q is not a host name: give only the host (and port), and put the path in image", host)
-	}
-	if _, err := name.NewRegistry(host); err != nil {
-		return fmt.Errorf("registry %q is not a host name: %w", host, err)
-	}
-	return nil
-}
-
 func isHost(part string) bool {
-	return part == "localhost" || strings.ContainsAny(part, ".:")
-}
-
-// IsLoopback reports whether a registry host (with or without port) is a
-// loopback address: localhost, 127.0.0.0/8 or ::1.
-func IsLoopback(host string) bool {
-	h := host
-	if hh, _, err := net.SplitHostPort(host); err == nil {
-		h = hh
-	}
-	h = strings.Trim(h, "[]")
-	if h == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
+	return strings.EqualFold(part, "localhost") || strings.ContainsAny(part, ".:")
 }

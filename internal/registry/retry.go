@@ -171,9 +171,14 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.Atoi(v); err == nil {
-		if secs < 0 {
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		switch {
+		case secs < 0:
 			return 0
+		case secs > maxRetryAfter:
+			// Retry-After: 9223372037 would overflow time.Duration into a
+			// negative wait; any wait this long passes every timeout.
+			return maxRetryAfter * time.Second
 		}
 		return time.Duration(secs) * time.Second
 	}
@@ -185,6 +190,10 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 	}
 	return 0
 }
+
+// maxRetryAfter is the longest Retry-After taken as given, in seconds (a
+// year); longer ones count as a year.
+const maxRetryAfter = 365 * 24 * 60 * 60
 
 // RetryAfterError is returned when a registry asks to wait longer than the
 // read's timeout leaves.
@@ -249,14 +258,17 @@ func describeLimit(h string) string {
 	return out
 }
 
-// pullLimit returns a *PullLimitError when a 429 is a pull rate limit (its
-// ratelimit-remaining header is 0, or its body says so), else nil.
+// pullLimit returns a *PullLimitError when a 429 is a pull rate limit, else
+// nil. Docker Hub's pull limit says "You have reached your pull rate limit"
+// and sends ratelimit-remaining: 0 (docker/docs#11648). Any other 429,
+// TOOMANYREQUESTS code or not, is a throttle that passes (GHCR, Quay and
+// Harbor send the standard code with Retry-After) and is retried.
 func pullLimit(req *http.Request, resp *http.Response) *PullLimitError {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	remaining, _, _ := strings.Cut(resp.Header.Get("Ratelimit-Remaining"), ";")
 	lower := strings.ToLower(string(body))
-	if strings.TrimSpace(remaining) != "0" && !strings.Contains(lower, "pull rate limit") && !strings.Contains(lower, "toomanyrequests") {
+	if strings.TrimSpace(remaining) != "0" && !strings.Contains(lower, "pull rate limit") {
 		return nil
 	}
 	e := &PullLimitError{

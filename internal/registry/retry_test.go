@@ -223,11 +223,11 @@ func TestRegistryIgnoringPageSize(t *testing.T) {
 		}
 		_, _ = fmt.Fprintf(w, `{"name":"team/x","tags":[%s]}`, strings.Join(tags, ","))
 	})
-	tags, err := newClient(t).ListTags(t.Context(), img)
+	list, err := newClient(t).ListTags(t.Context(), img)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(tags) != 2500 || requests.Load() != 1 {
-		t.Errorf("got %d tags in %d requests, want 2500 in 1", len(tags), requests.Load())
+	if len(list.Tags) != 2500 || requests.Load() != 1 {
+		t.Errorf("got %d tags in %d requests, want 2500 in 1", len(list.Tags), requests.Load())
 	}
 }

@@ -2,83 +2,57 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
+	"net/url"
 
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
 
 // session is an authenticated way to one repository: the scheme the
-// registry answered on, and a transport that adds the credentials (a bearer
-// token for the repository's pull scope, or basic auth) to requests for the
-// registry's host only, so that redirects to blob storage never carry them.
+// registry answered on, the transport that answers its challenges, and
+// where the credentials came from.
 type session struct {
 	img    Image
 	scheme string
-	rt     http.RoundTripper
+	rt     *authTransport
+	// source says where the credentials came from, for errors.
+	source string
 }
 
 // session returns the session for img's repository, making it once per
 // provider run: one ping per registry, one token per repository.
 func (c *Client) session(ctx context.Context, img Image) (*session, error) {
-	key := img.key()
-	s, _, err := c.sessions.get(ctx, key, func(ctx context.Context) (*session, error) {
+	s, _, err := c.sessions.get(ctx, img.key(), func(ctx context.Context) (*session, error) {
 		return c.newSession(ctx, img)
 	})
 	return s, err
 }
 
 func (c *Client) newSession(ctx context.Context, img Image) (*session, error) {
-	repo, err := c.repository(img)
+	p, err := c.ping(ctx, img.Registry)
 	if err != nil {
 		return nil, err
 	}
-	reg := repo.Registry
-	challenge, _, err := c.pings.get(ctx, reg.RegistryStr(), func(ctx context.Context) (*transport.Challenge, error) {
-		return transport.Ping(ctx, reg, c.http)
-	})
+	auth, source, err := c.keychain.credentials(ctx, img)
 	if err != nil {
 		return nil, err
 	}
-	auth, err := c.keychain.ResolveContext(ctx, repo)
-	if err != nil {
-		return nil, err
-	}
-	scheme := "https"
-	if challenge.Insecure {
-		scheme = "http"
-	}
-	tok := &transport.Token{}
-	if strings.EqualFold(challenge.Scheme, "bearer") {
-		tok, err = transport.Exchange(ctx, reg, auth, c.http, []string{repo.Scope(transport.PullScope)}, challenge)
-		if err != nil {
-			return nil, fmt.Errorf("cannot get a token for %s: %w", repo.Scope(transport.PullScope), err)
-		}
-		// Some registries answer with access_token only.
-		if tok.Token == "" {
-			tok.Token = tok.AccessToken
+	scope := "repository:" + img.Repository + ":" + transport.PullScope
+	rt := newAuthTransport(c.http, img.Registry, p, auth, scope)
+	if p.challenge.scheme == "bearer" {
+		if err := rt.refresh(ctx, 0); err != nil {
+			return nil, err
 		}
 	}
-	rt, err := transport.FromToken(reg, auth, c.http, challenge, tok)
-	if err != nil {
-		return nil, err
-	}
-	return &session{img: img, scheme: scheme, rt: keepRequest{rt}}, nil
-}
-
-// keepRequest hands the transport below a copy of each request, so that
-// the credentials it adds never land in the request that http.Client copies
-// headers from when it follows a redirect.
-type keepRequest struct{ next http.RoundTripper }
-
-func (k keepRequest) RoundTrip(req *http.Request) (*http.Response, error) {
-	return k.next.RoundTrip(req.Clone(req.Context()))
+	return &session{img: img, scheme: p.scheme, rt: rt, source: source}, nil
 }
 
 // url returns the URL of an API path under the repository, such as
-// "tags/list" or "manifests/1.2".
+// "tags/list" or "manifests/1.2" (whose reference must be a valid tag or
+// digest: it is escaped all the same).
 func (s *session) url(path string) string {
 	return s.scheme + "://" + s.img.Registry + "/v2/" + s.img.Repository + "/" + path
 }
@@ -98,8 +72,8 @@ func (s *session) get(ctx context.Context, u, accept string) (*http.Response, []
 		return nil, nil, err
 	}
 	defer resp.Body.Close()
-	if err := transport.CheckError(resp, http.StatusOK); err != nil {
-		return nil, nil, err
+	if err := s.check(resp); err != nil {
+		return resp, nil, err
 	}
 	body, err := io.ReadAll(&limitedReader{r: resp.Body, n: MaxResponseBytes})
 	if err != nil {
@@ -108,19 +82,60 @@ func (s *session) get(ctx context.Context, u, accept string) (*http.Response, []
 	return resp, body, nil
 }
 
+// check returns nil for a 200 answer, else the error it stands for. A 401
+// or 403 to a request that carried a token (granted, and refreshed once by
+// the transport) means the token does not cover the repository: Docker Hub
+// answers so for a repository that does not exist (distribution/distribution#2376).
+func (s *session) check(resp *http.Response) error {
+	err := checkStatus(resp, http.StatusOK)
+	if err == nil {
+		return nil
+	}
+	if (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden) && s.rt.usesToken() {
+		return &DeniedError{Err: err}
+	}
+	return err
+}
+
 // do sends req with the session's credentials, following redirects (to
 // blob storage, say) without them and never from HTTPS down to plain HTTP.
 func (s *session) do(req *http.Request) (*http.Response, error) {
 	client := http.Client{Transport: s.rt, CheckRedirect: checkRedirect}
-	return client.Do(req)
+	resp, err := client.Do(req)
+	return resp, redactURLError(err)
 }
 
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
-		return fmt.Errorf("stopped after 10 redirects")
+		return errors.New("stopped after 10 redirects")
 	}
 	if via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
-		return fmt.Errorf("refused a redirect from HTTPS to %s", req.URL.Redacted())
+		return fmt.Errorf("refused a redirect from HTTPS to %s", redactURL(req.URL))
 	}
 	return nil
+}
+
+// redactURLError drops the query of the URL that an *url.Error quotes: a
+// presigned blob URL carries its signature there (X-Amz-Signature).
+func redactURLError(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
+	}
+	if u, perr := url.Parse(ue.URL); perr == nil {
+		redacted := *ue
+		redacted.URL = redactURL(u)
+		return &redacted
+	}
+	return err
+}
+
+// redactURL returns u without user information and query.
+func redactURL(u *url.URL) string {
+	r := *u
+	r.User = nil
+	if r.RawQuery != "" {
+		r.RawQuery = "…"
+	}
+	return r.String()
 }

@@ -1,0 +1,86 @@
+package registry
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/google/go-containerregistry/pkg/name"
+)
+
+// DockerHub is the registry host that a name without a host refers to.
+const DockerHub = name.DefaultRegistry
+
+// CanonicalHost returns the one spelling of a registry host that the client
+// keys everything by: lower case, without the trailing dot of a fully
+// qualified name (`ghcr.io.`), and with Docker Hub's aliases (`docker.io`,
+// `registry-1.docker.io`) folded into DockerHub.
+func CanonicalHost(h string) string {
+	h = strings.ToLower(h)
+	hostname, port := h, ""
+	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.HasSuffix(h, "]") {
+		hostname, port = h[:i], h[i:]
+	}
+	h = strings.TrimSuffix(hostname, ".") + port
+	switch h {
+	case "docker.io", "index.docker.io", "registry-1.docker.io":
+		return DockerHub
+	}
+	return h
+}
+
+// CheckRegistryHost reports whether host can stand alone as a registry
+// ("ghcr.io", "127.0.0.1:5000", "[::1]:5000"), with an error that says what
+// to write.
+func CheckRegistryHost(host string) error {
+	if host != strings.TrimSpace(host) || host == "" {
+		return fmt.Errorf("registry %q is not a host name: give a host such as \"ghcr.io\" or \"127.0.0.1:5000\"", host)
+	}
+	if i := strings.Index(host, "://"); i >= 0 {
+		return fmt.Errorf("registry %q holds a URL scheme: remove %q and give only the host", host, host[:i+3])
+	}
+	if strings.ContainsAny(host, "/@") {
+		return fmt.Errorf("registry %q is not a host name: give only the host (and port), and put the path in image", host)
+	}
+	if strings.Count(host, ":") > 1 && !strings.HasPrefix(host, "[") {
+		return fmt.Errorf("registry %q looks like an IPv6 address without brackets: write it as \"[%s]\", with the port after the bracket (\"[::1]:5000\")", host, host)
+	}
+	if _, err := name.NewRegistry(CanonicalHost(host)); err != nil {
+		return fmt.Errorf("registry %q is not a host name: %w", host, err)
+	}
+	return nil
+}
+
+// IsLoopback reports whether a registry host (with or without port) is a
+// loopback address: localhost, 127.0.0.0/8 or ::1.
+func IsLoopback(host string) bool {
+	h := strings.ToLower(host)
+	if hh, _, err := net.SplitHostPort(h); err == nil {
+		h = hh
+	}
+	h = strings.TrimSuffix(strings.Trim(h, "[]"), ".")
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// canonicalAddress returns "host:port" for a URL, lower-cased, with the
+// scheme's default port filled in, so that two spellings of one address
+// compare equal.
+func canonicalAddress(u *url.URL) string {
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"https": "443", "http": "80"}[strings.ToLower(u.Scheme)]
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// sameHost reports whether a request URL goes to host (a registry host as
+// the client spells it) over scheme.
+func sameHost(u *url.URL, host, scheme string) bool {
+	return canonicalAddress(u) == canonicalAddress(&url.URL{Scheme: scheme, Host: host})
+}

@@ -7,8 +7,8 @@ import (
 	"os"
 	"strings"
 
-	ecrapi "github.com/awslabs/amazon-ecr-credential-helper/ecr-login/api"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	ecrapi "github.com/awslabs/amazon-ecr-credential-helper/ecr-login/api"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/authn/github"
 	"github.com/google/go-containerregistry/pkg/v1/google"

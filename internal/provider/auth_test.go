@@ -84,7 +84,7 @@ func TestAuthTokenRegistry(t *testing.T) {
 	good := dockerConfig(t, filepath.Join(mkdir(t, dir, "good")), map[string]string{reg.Host: "bob:bob-s3cret"}, nil, "")
 	bad := dockerConfig(t, filepath.Join(mkdir(t, dir, "bad")), map[string]string{reg.Host: "bob:wrong"}, nil, "")
 	block := func(user, pass string) string {
-		return fmt.Sprintf("auth {\n registry = %q\n username = %q\n password = %q\n}", reg.Host, user, pass)
+		return authBlock(reg.Host, user, fmt.Sprintf("%q", pass))
 	}
 
 	resource.Test(t, resource.TestCase{
@@ -146,7 +146,7 @@ func TestAuthBasicOverTLS(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewDistribution(t, registrytest.WithTLS(), registrytest.WithBasicAuth("carol", "carol-s3cret"))
 	reg.PushTags(t, "team/app", "1.0.0", "2.0.0")
-	auth := fmt.Sprintf("auth {\n registry = %q\n username = \"carol\"\n password = \"carol-s3cret\"\n}", reg.Host)
+	auth := authBlock(reg.Host, "carol", `"carol-s3cret"`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -264,7 +264,7 @@ func TestAuthFromEnvironment(t *testing.T) {
 			dockerConfig(t, mkdir(t, home, ".docker"), map[string]string{reg.Host: "erin:wrong"}, nil, "")
 		}},
 		{name: "auth block over variables", env: map[string]string{"REGISTRY_AUTH_REGISTRY": reg.Host, "REGISTRY_AUTH_USERNAME": "dave", "REGISTRY_AUTH_PASSWORD": "wrong"},
-			args: []string{fmt.Sprintf("auth {\n registry = %q\n username = \"erin\"\n password = \"erin-s3cret\"\n}", reg.Host)}},
+			args: []string{authBlock(reg.Host, "erin", `"erin-s3cret"`)}},
 		{name: "credential helper", setup: func() {
 			dockerConfig(t, mkdir(t, home, ".docker"), nil, map[string]string{reg.Host: "good"}, "")
 		}},
@@ -334,7 +334,7 @@ func TestSecretsStayOut(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: hcl(providerBlock(
-				fmt.Sprintf("auth {\n registry = %q\n username = \"frank\"\n password = var.password\n}", reg.Host),
+				authBlock(reg.Host, "frank", "var.password"),
 				fmt.Sprintf("docker_config_file = %q", cfgPath),
 				fmt.Sprintf("ca_file = %q", third.CAFile),
 			),
@@ -385,7 +385,7 @@ func TestProxy(t *testing.T) {
 	plain := registrytest.NewInProcess(t)
 	plain.PushTags(t, "team/app", "2.0.0")
 	plainHost := plain.ViaProxy(t)
-	auth := fmt.Sprintf("auth {\n registry = %q\n username = \"judy\"\n password = \"judy-s3cret\"\n}", tlsHost)
+	auth := authBlock(tlsHost, "judy", `"judy-s3cret"`)
 	before := testProxy.Requests.Load()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,

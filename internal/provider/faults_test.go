@@ -104,7 +104,7 @@ func TestFaults(t *testing.T) {
 				proxy.Inject(f)
 			}
 			cfg := hcl(providerBlock(
-				fmt.Sprintf("auth {\n registry = %q\n username = \"lee\"\n password = \"lee-s3cret\"\n}", proxy.Host),
+				authBlock(proxy.Host, "lee", `"lee-s3cret"`),
 				fmt.Sprintf("timeout = %q", faultTimeout),
 			), fmt.Sprintf(`data "registry_latest_tag" "app" { image = "%s/team/app" }`, proxy.Host))
 			step := resource.TestStep{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{
@@ -171,7 +171,7 @@ func TestRedirectCarriesNoCredentials(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: hcl(providerBlock(fmt.Sprintf("auth {\n registry = %q\n username = \"mia\"\n password = \"mia-s3cret\"\n}", proxy.Host)),
+			Config: hcl(providerBlock(authBlock(proxy.Host, "mia", `"mia-s3cret"`)),
 				fmt.Sprintf(`data "registry_image_digest" "tool" {
   image    = "%s/team/tool"
   tag      = "1.0"

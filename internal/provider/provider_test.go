@@ -27,6 +27,11 @@ func providerBlock(args ...string) string {
 	return fmt.Sprintf("provider \"registry\" {\n%s\n}\n", strings.Join(args, "\n"))
 }
 
+// authBlock returns a provider auth block with a user name and password.
+func authBlock(registry, username, password string) string {
+	return fmt.Sprintf("auth {\n registry = %q\n username = %q\n password = %s\n}", registry, username, password)
+}
+
 // errorContaining matches an error whose text holds every part, in order,
 // whatever line breaks Terraform wraps the message with.
 func errorContaining(parts ...string) *regexp.Regexp {

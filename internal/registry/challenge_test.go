@@ -62,15 +62,15 @@ func TestPickChallenge(t *testing.T) {
 	}
 }
 
-// TestParseChallengesLinear: a hostile 10 MiB header is parsed in well under
-// a second (go-containerregistry's parser took 9.4 s for 560 KB).
+// TestParseChallengesLinear: hostile headers of 2 MiB are parsed in well
+// under a second each (go-containerregistry's parser took 9.4 s for 560 KB).
 func TestParseChallengesLinear(t *testing.T) {
 	t.Parallel()
 	for _, h := range []string{
-		"Bearer " + strings.Repeat(`a=b,`, 2<<20),
-		"Bearer " + strings.Repeat(`a=", `, 2<<20),
-		strings.Repeat("Bearer, ", 1<<20),
-		`Bearer realm="` + strings.Repeat(`\"`, 4<<20),
+		"Bearer " + strings.Repeat(`a=b,`, 512<<10),
+		"Bearer " + strings.Repeat(`a=", `, 512<<10),
+		strings.Repeat("Bearer, ", 256<<10),
+		`Bearer realm="` + strings.Repeat(`\"`, 1<<20),
 	} {
 		start := time.Now()
 		chs := parseChallenges([]string{h})

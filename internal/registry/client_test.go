@@ -177,3 +177,21 @@ func TestNoInternet(t *testing.T) {
 		t.Fatalf("ListTags on a host that is not on loopback: %v, want the test proxy to refuse it", err)
 	}
 }
+
+// TestMirrorAliases: two spellings of one registry in mirrors are an error,
+// not an order left to chance; mirror hosts are canonical.
+func TestMirrorAliases(t *testing.T) {
+	t.Parallel()
+	_, err := New(Options{Mirrors: map[string][]string{"docker.io": {"a.example"}, "index.docker.io": {"b.example"}}})
+	var oe *OptionError
+	if !errors.As(err, &oe) || oe.Option != "mirrors" || !strings.Contains(err.Error(), `"docker.io" and "index.docker.io" name the same registry`) {
+		t.Errorf("New = %v, want an error about the two Docker Hub keys", err)
+	}
+	c, err := New(Options{Mirrors: map[string][]string{"Docker.io": {"Mirror.GCR.io."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.mirrorsOf(mustImage(t, "nginx")); len(got) != 1 || got[0].Registry != "mirror.gcr.io" {
+		t.Errorf("mirrors of nginx = %v, want mirror.gcr.io", got)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 
@@ -213,4 +215,65 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// TestCloudECRBrokenConfiguration: a broken AWS configuration is an error
+// that names what to fix; ecr-login panicked on each of these, which
+// crashed the provider and every data source of the plan.
+func TestCloudECRBrokenConfiguration(t *testing.T) {
+	dir := t.TempDir()
+	confDir := filepath.Join(dir, "a-directory")
+	if err := os.Mkdir(confDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, key, value string
+		want             []string
+	}{
+		{"a profile that does not exist", "AWS_PROFILE", "missing-profile", []string{"AWS_PROFILE", `"missing-profile"`, "~/.aws/config"}},
+		{"a number that is not one", "AWS_MAX_ATTEMPTS", "abc", []string{"AWS_MAX_ATTEMPTS=abc"}},
+		{"an unknown retry mode", "AWS_RETRY_MODE", "bogus", []string{"AWS_RETRY_MODE", "bogus"}},
+		{"a config file that is a directory", "AWS_CONFIG_FILE", confDir, []string{confDir, "AWS_CONFIG_FILE"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("HOME", dir)
+			t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+			t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "none"))
+			t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "none"))
+			t.Setenv(tt.key, tt.value)
+			_, _, err := resolveWith(t, "123456789012.dkr.ecr.eu-west-1.amazonaws.com")
+			if err == nil {
+				t.Fatal("credentials resolved from a broken AWS configuration")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not name %q", err, w)
+				}
+			}
+			var p *PanicError
+			if errors.As(err, &p) {
+				t.Errorf("the configuration error came as a recovered panic: %v", err)
+			}
+		})
+	}
+}
+
+// TestBounded: a call that ignores its context is left behind when the
+// context ends, and a panic in it is an error.
+func TestBounded(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	release := make(chan struct{})
+	defer close(release)
+	start := time.Now()
+	_, err := bounded(ctx, func() (int, error) { <-release; return 1, nil })
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > time.Second {
+		t.Errorf("bounded = %v after %s, want the deadline at once", err, time.Since(start))
+	}
+	_, err = bounded(t.Context(), func() (int, error) { panic("ecr-login: boom") })
+	var p *PanicError
+	if !errors.As(err, &p) || !strings.Contains(err.Error(), "boom") {
+		t.Errorf("bounded = %v, want the panic as an error", err)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -23,6 +24,9 @@ func TestRetryAfter(t *testing.T) {
 		"soon":                          0,
 		"Mon, 23 Nov 2026 12:00:30 GMT": 30 * time.Second,
 		"Mon, 23 Nov 2026 11:00:00 GMT": time.Millisecond,
+		// Past time.Duration's range: once an overflow into a negative wait.
+		"9223372037":           maxRetryAfter * time.Second,
+		"99999999999999999999": 0, // not a number Go can hold: ignored
 	} {
 		if got := retryAfter(http.Header{"Retry-After": {v}}, now); got != want {
 			t.Errorf("Retry-After %q = %s, want %s", v, got, want)
@@ -229,5 +233,32 @@ func TestRegistryIgnoringPageSize(t *testing.T) {
 	}
 	if len(list.Tags) != 2500 || requests.Load() != 1 {
 		t.Errorf("got %d tags in %d requests, want 2500 in 1", len(list.Tags), requests.Load())
+	}
+}
+
+// TestThrottleIsNotAPullLimit: a 429 with the standard TOOMANYREQUESTS code
+// and Retry-After (GHCR, Quay, Harbor) is retried; only Docker Hub's pull
+// limit fails at once.
+func TestThrottleIsNotAPullLimit(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name   string
+		header http.Header
+		body   string
+		pull   bool
+	}{
+		{"throttle", http.Header{"Retry-After": {"1"}}, `{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}`, false},
+		{"throttle without a body", nil, "", false},
+		{"pull limit by its message", nil, `{"errors":[{"code":"TOOMANYREQUESTS","message":"You have reached your pull rate limit."}]}`, true},
+		{"pull limit by its header", http.Header{"Ratelimit-Remaining": {"0;w=21600"}}, `{"errors":[{"code":"TOOMANYREQUESTS","message":"x"}]}`, true},
+	} {
+		resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: tt.header, Body: io.NopCloser(strings.NewReader(tt.body))}
+		if resp.Header == nil {
+			resp.Header = http.Header{}
+		}
+		req := httptest.NewRequest(http.MethodGet, "https://ghcr.io/v2/x/tags/list", nil)
+		if got := pullLimit(req, resp) != nil; got != tt.pull {
+			t.Errorf("%s: pull limit %v, want %v", tt.name, got, tt.pull)
+		}
 	}
 }

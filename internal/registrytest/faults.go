@@ -47,7 +47,17 @@ type Fault struct {
 	Truncate bool
 	// Delay waits this long after the first half of the body.
 	Delay time.Duration
+
+	// Serve, when set, answers the request itself; upstream asks the
+	// registry (with the request as given, or changed) and returns its
+	// answer with the whole body. The quirks of real registries are
+	// written this way (see quirks.go).
+	Serve func(w http.ResponseWriter, req *http.Request, upstream Upstream)
 }
+
+// Upstream sends a request to the registry behind a [FaultProxy] and
+// returns its answer, whose body has been read whole.
+type Upstream func(req *http.Request) (*http.Response, []byte, error)
 
 // FaultProxy is a proxy on 127.0.0.1 in front of a test registry that
 // answers selected requests with faults: error statuses, resets, slow or
@@ -55,6 +65,10 @@ type Fault struct {
 type FaultProxy struct {
 	// Host is the proxy's "127.0.0.1:<port>", to use in image names.
 	Host string
+
+	// Requests counts the requests the proxy served, by kind, whether a
+	// fault answered them or the registry (the helpers' own are left out).
+	Requests *RequestCounts
 
 	upstream *Registry
 	client   *http.Client
@@ -76,13 +90,14 @@ func NewFaultProxy(t testing.TB, upstream *Registry) *FaultProxy {
 		t.Fatal("registrytest: NewFaultProxy needs a registry without TLS")
 	}
 	p := &FaultProxy{
+		Requests: &RequestCounts{},
 		upstream: upstream,
 		client: &http.Client{
 			Transport:     upstream.Transport(),
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
 	}
-	srv := httptest.NewServer(p)
+	srv := httptest.NewServer(p.Requests.wrap(p))
 	t.Cleanup(srv.Close)
 	p.Host = strings.TrimPrefix(srv.URL, "http://")
 	return p
@@ -143,6 +158,9 @@ func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	case f != nil && f.RedirectTo != "":
 		http.Redirect(w, req, f.RedirectTo+req.URL.RequestURI(), http.StatusTemporaryRedirect)
 		return
+	case f != nil && f.Serve != nil:
+		f.Serve(w, req, p.forward)
+		return
 	case f != nil && f.Status != 0:
 		for k, vs := range f.Header {
 			w.Header()[k] = vs
@@ -152,19 +170,7 @@ func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 
-	out, err := http.NewRequestWithContext(req.Context(), req.Method, p.upstream.URL()+req.URL.RequestURI(), nil)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
-	}
-	out.Header = req.Header.Clone()
-	resp, err := p.client.Do(out)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	resp, body, err := p.forward(req)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
@@ -215,4 +221,37 @@ func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	_, _ = io.Copy(w, bytes.NewReader(body[half:]))
+}
+
+// forward sends req to the registry and reads its answer whole.
+func (p *FaultProxy) forward(req *http.Request) (*http.Response, []byte, error) {
+	out, err := http.NewRequestWithContext(req.Context(), req.Method, p.upstream.URL()+req.URL.RequestURI(), nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	out.Header = req.Header.Clone()
+	resp, err := p.client.Do(out)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, nil, err
+	}
+	return resp, body, nil
+}
+
+// write sends an answer to req: resp's status and headers, with body.
+func write(w http.ResponseWriter, req *http.Request, resp *http.Response, body []byte) {
+	for k, vs := range resp.Header {
+		w.Header()[k] = vs
+	}
+	if req.Method == http.MethodHead {
+		w.WriteHeader(resp.StatusCode)
+		return
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(resp.StatusCode)
+	_, _ = w.Write(body)
 }

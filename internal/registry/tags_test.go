@@ -1,0 +1,218 @@
+package registry
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+)
+
+// quirkTags returns 1,250 tags, 1.1000.0 to 1.2249.0, so that the newest
+// is on the second page of 1,000.
+func quirkTags() []string {
+	tags := make([]string, 1250)
+	for i := range tags {
+		tags[i] = fmt.Sprintf("1.%d.0", 1000+i)
+	}
+	return tags
+}
+
+// TestListTagsQuirks reads a tag list through each registry quirk on
+// record (registrytest/quirks.go names the reports) and checks the list,
+// what the registry was asked, and that a well-behaved registry costs no
+// more than the protocol's minimum: two pages for 1,250 tags.
+func TestListTagsQuirks(t *testing.T) {
+	t.Parallel()
+	reg := registrytest.NewInProcess(t)
+	reg.PushTags(t, "team/app", quirkTags()...)
+	invalid := []string{"99.9.9#x", "9.9.8?a=b", "9.9.7/../../other/manifests/1.0", strings.Repeat("9", 200)}
+	tests := []struct {
+		name  string
+		fault *registrytest.Fault
+		// tags is how many valid tags the list must hold, pages how many
+		// tag-list requests it may cost.
+		tags, pages, invalid int
+		mayBeCut             bool
+		err                  string
+	}{
+		{name: "well-behaved", tags: 1250, pages: 2},
+		{name: "full page without Link", fault: ptr(registrytest.QuirkNoLink()), tags: 1250, pages: 2},
+		{name: "distribution maxtags 500", fault: ptr(registrytest.DistributionPageLimit(500)), tags: 1250, pages: 1 + 13},
+		{name: "ECR limit 300", fault: ptr(registrytest.ECRPageLimit(300)), tags: 1250, pages: 1 + 5},
+		{name: "Quay limit 100", fault: ptr(registrytest.QuayPageLimit()), tags: 1250, pages: 1 + 13},
+		{name: "ignores last", fault: ptr(registrytest.QuirkIgnoreLast(0)), tags: 1250, pages: 3},
+		{name: "ignores last, whole list cut at a page", fault: ptr(registrytest.QuirkIgnoreLast(1000)), tags: 1000, pages: 3, mayBeCut: true},
+		{name: "ignores last, whole list shorter than a page", fault: ptr(registrytest.QuirkIgnoreLast(500)), pages: 3, err: "fewer than one page of 1000"},
+		{name: "ignores paging", fault: ptr(registrytest.QuirkIgnorePaging()), tags: 1250, pages: 1},
+		{name: "plain text", fault: ptr(registrytest.QuirkPlainText()), tags: 1250, pages: 2},
+		{name: "tags repeated across pages", fault: ptr(registrytest.QuirkTags(func(p []string) []string { return append(p, "1.1000.0") })), tags: 1250, pages: 2},
+		{name: "invalid tags", fault: ptr(registrytest.QuirkTags(func(p []string) []string { return append(p, invalid...) })), tags: 1250, pages: 2, invalid: 4}, // the same four on each page, counted once
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			proxy := registrytest.NewFaultProxy(t, reg)
+			if tt.fault != nil {
+				proxy.Inject(*tt.fault)
+			}
+			list, err := newClient(t).ListTags(t.Context(), mustImage(t, proxy.Host+"/team/app"))
+			if got := int(proxy.Requests.TagList.Load()); got != tt.pages {
+				t.Errorf("tag-list requests = %d, want %d", got, tt.pages)
+			}
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("ListTags = %v, want an error saying %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list.Tags) != tt.tags || list.Invalid != tt.invalid || list.MayBeCut != tt.mayBeCut || list.Listed != tt.tags+tt.invalid {
+				t.Errorf("got %d tags, %d invalid, %d listed, cut %v; want %d, %d, %d, %v",
+					len(list.Tags), list.Invalid, list.Listed, list.MayBeCut, tt.tags, tt.invalid, tt.tags+tt.invalid, tt.mayBeCut)
+			}
+			if tt.tags == 1250 && !slices.Contains(list.Tags, "1.2249.0") {
+				t.Error("the newest tag, 1.2249.0, is missing")
+			}
+			for _, tag := range list.Tags {
+				if !ValidTag(tag) {
+					t.Errorf("kept %q, which is not a valid tag", tag)
+				}
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// TestTagCap: a list past MaxTags is an error naming the cap, whether it
+// comes in many pages or in one, and one huge page (48 MiB of short tags,
+// 6 million of them) is not decoded whole first.
+func TestTagCap(t *testing.T) {
+	t.Parallel()
+	page := func(from, n int) string {
+		var b strings.Builder
+		b.WriteString(`{"name":"team/x","tags":[`)
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `"%x"`, from+i)
+		}
+		b.WriteString("]}")
+		return b.String()
+	}
+	t.Run("many pages", func(t *testing.T) {
+		t.Parallel()
+		img := server(t, func(w http.ResponseWriter, req *http.Request) {
+			var from int
+			_, _ = fmt.Sscanf(req.URL.Query().Get("from"), "%d", &from)
+			w.Header().Set("Link", fmt.Sprintf(`</v2/team/x/tags/list?from=%d>; rel="next"`, from+100000))
+			_, _ = w.Write([]byte(page(from, 100000)))
+		})
+		_, err := newClient(t).ListTags(t.Context(), img)
+		if err == nil || !strings.Contains(err.Error(), "safety cap of 1000000 tags") {
+			t.Fatalf("ListTags = %v, want the tag cap named", err)
+		}
+	})
+	t.Run("one huge page", func(t *testing.T) {
+		t.Parallel()
+		huge := hugePage()
+		img := server(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(huge) })
+		_, err := newClient(t).ListTags(t.Context(), img)
+		if err == nil || !strings.Contains(err.Error(), "safety cap of 1000000 tags") {
+			t.Fatalf("ListTags = %v, want the tag cap named", err)
+		}
+	})
+}
+
+// hugePage returns a 48 MiB tag-list page of 6 million short tags.
+func hugePage() []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"name":"team/x","tags":[`)
+	for i := range 6_000_000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"%x"`, i)
+	}
+	b.WriteString("]}")
+	return b.Bytes()
+}
+
+// TestDecodeTagsMemory: a huge page is not decoded whole before the cap
+// stops it (decoding all 6 million tags of 48 MiB took 1.4 GiB). It does
+// not run in parallel, so that the allocation count is its own.
+func TestDecodeTagsMemory(t *testing.T) {
+	huge := hugePage()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := decodeTags(huge)
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "safety cap of 1000000 tags") {
+		t.Fatalf("decodeTags = %v, want the tag cap named", err)
+	}
+	if got := (after.TotalAlloc - before.TotalAlloc) >> 20; got > 256 {
+		t.Errorf("decoding a %d MiB page allocated %d MiB, want at most 256", len(huge)>>20, got)
+	}
+}
+
+// TestDecodeTags: the tags field, whatever else the answer holds (GCR's
+// manifest and child fields, google/go-containerregistry#897), null for a
+// repository without tags, and clear errors for what is no tag list.
+func TestDecodeTags(t *testing.T) {
+	t.Parallel()
+	for body, want := range map[string]string{
+		`{"name":"x","tags":["a","b"]}`: "a,b",
+		`{"child":[],"manifest":{"sha256:1":{"tag":["a"],"timeCreatedMs":"1"}},"name":"x","tags":["a"]}`: "a",
+		`{"name":"x","tags":null}`: "",
+		`{"name":"x","tags":[]}`:   "",
+		`{"name":"x"}`:             `error: no "tags" field`,
+		`{"name":"x","tags":"a"}`:  "error: not a list of strings",
+		`{"name":"x","tags":[1]}`:  "error: not a list of strings",
+		`<html>sign in</html>`:     "error: not valid JSON",
+		`{"name":"x","tags":["a"`:  "error: not valid JSON",
+		``:                         "error: not valid JSON",
+	} {
+		tags, err := decodeTags([]byte(body))
+		got := strings.Join(tags, ",")
+		if err != nil {
+			got = "error: " + err.Error()
+		}
+		if !strings.HasPrefix(want, "error: ") && got != want || strings.HasPrefix(want, "error: ") && !strings.Contains(got, strings.TrimPrefix(want, "error: ")) {
+			t.Errorf("decodeTags(%q) = %q, want %q", body, got, want)
+		}
+	}
+}
+
+// TestLinkOnAnotherSpelling: a registry whose Link spells its own host
+// otherwise (upper case, here) is paged, and the credentials still go only
+// to it.
+func TestLinkOnAnotherSpelling(t *testing.T) {
+	t.Parallel()
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		switch {
+		case req.URL.Path == "/v2/":
+		case req.URL.Query().Get("last") == "":
+			w.Header().Set("Link", `<`+strings.Replace(srv.URL, "127.0.0.1", "LOCALHOST", 1)+`/v2/team/x/tags/list?last=a>; rel="next"`)
+			_, _ = w.Write([]byte(`{"tags":["a"]}`))
+		default:
+			_, _ = w.Write([]byte(`{"tags":["b"]}`))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	img := mustImage(t, strings.Replace(srv.URL, "http://127.0.0.1", "localhost", 1)+"/team/x")
+	list, err := newClient(t).ListTags(t.Context(), img)
+	if err != nil || strings.Join(list.Tags, ",") != "a,b" {
+		t.Fatalf("ListTags = %v, %v; want a,b", list, err)
+	}
+}

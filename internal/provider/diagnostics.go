@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
@@ -36,4 +37,14 @@ func warnMirror(diags *diag.Diagnostics, img registry.Image, mirror string) {
 func warnMayBeCut(diags *diag.Diagnostics, img registry.Image, tags int) {
 	diags.AddWarning("Tag List May Be Incomplete",
 		fmt.Sprintf("Registry %s ignores the paging parameters of its tag list, and its whole list for %s held exactly %d tags, as many as one page: the registry may have cut it at its page size, so newer tags may exist beyond it.", img.Registry, img.Name, tags))
+}
+
+// recoverRead turns a panic in a data source's Read into an error of that
+// read, so that one bug does not crash the provider and every data source
+// of the plan with it.
+func recoverRead(resp *datasource.ReadResponse) {
+	if r := recover(); r != nil {
+		resp.Diagnostics.AddError("Internal Error",
+			fmt.Sprintf("The read failed with an internal error: %v. This is a bug in the provider: please report it, with this message.", r))
+	}
 }

@@ -90,6 +90,7 @@ func (d *imageDigestDataSource) ConfigValidators(context.Context) []datasource.C
 }
 
 func (d *imageDigestDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer recoverRead(resp)
 	var m imageDigestModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {

@@ -133,6 +133,7 @@ func filterOf(v types.String) (*tagfilter.Filter, error) {
 }
 
 func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer recoverRead(resp)
 	var m latestTagModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {

@@ -132,9 +132,14 @@ func (p *registryProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"mirrors": schema.MapAttribute{
 				ElementType: types.ListType{ElemType: types.StringType},
 				Optional:    true,
-				MarkdownDescription: "Mirrors to try first, by registry host: `{ \"docker.io\" = [\"mirror.gcr.io\"] }`. Mirrors are tried " +
-					"in order and the registry itself last, when a mirror fails or lacks the image. Outputs still name the image " +
-					"as written. Each mirror gets its own credentials, resolved as for any registry.",
+				MarkdownDescription: "Mirrors by registry host, asked only when the registry itself cannot answer: " +
+					"`{ \"docker.io\" = [\"mirror.gcr.io\"] }`. The registry is asked first; when it is unreachable, fails with 5xx or " +
+					"429 after the retries, or has hit its pull limit, the mirrors are asked in order. With mirrors, the registry (and " +
+					"each mirror but the last) gets at most half of the time left of `timeout`, so that a host that hangs leaves time " +
+					"for the next. A tag list and its digest come from the same host. A pull-through cache may hold a partial or stale " +
+					"tag list, so an answer from a mirror adds a warning to the plan that names the mirror. Outputs still name the image " +
+					"as written. Each mirror gets its own credentials, resolved as for any registry. Two spellings of one registry " +
+					"(`docker.io` and `index.docker.io`) are an error.",
 				Validators: []validator.Map{
 					mapvalidator.KeysAre(parsed{what: "registry host", parse: registry.CheckRegistryHost}),
 					mapvalidator.ValueListsAre(listvalidator.ValueStringsAre(parsed{what: "registry host", parse: registry.CheckRegistryHost})),

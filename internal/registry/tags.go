@@ -77,16 +77,20 @@ func (c *Client) listTags(ctx context.Context, img Image) (*TagList, error) {
 	if err != nil {
 		return nil, err
 	}
-	size := pageSize
-	if isGoogle(img.Registry) {
-		size = googlePageSize
-	}
 	l := &lister{s: s, log: c.log, list: &TagList{}, seen: map[string]struct{}{}}
-	if err := l.run(ctx, s.pageURL(size, "")); err != nil {
+	if err := l.run(ctx, s.pageURL(pageSizeFor(img.Registry), "")); err != nil {
 		return nil, err
 	}
 	c.log(ctx, "listed tags", map[string]any{"image": img.Name, "registry": img.Registry, "tags": len(l.list.Tags), "invalid": l.list.Invalid, "pages": l.pages})
 	return l.list, nil
+}
+
+// pageSizeFor returns the page size to ask of a registry host.
+func pageSizeFor(host string) int {
+	if isGoogle(host) {
+		return googlePageSize
+	}
+	return pageSize
 }
 
 // pageURL returns the URL of a tag-list page of n tags after last.

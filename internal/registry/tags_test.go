@@ -216,3 +216,18 @@ func TestLinkOnAnotherSpelling(t *testing.T) {
 		t.Fatalf("ListTags = %v, %v; want a,b", list, err)
 	}
 }
+
+// TestPageSizeFor: Google's registries get pages of 10,000, as their pages
+// of 1,000 come without a Link (google/go-containerregistry#1643); the rest
+// 1,000, the most ECR accepts.
+func TestPageSizeFor(t *testing.T) {
+	t.Parallel()
+	for host, want := range map[string]int{
+		"gcr.io": 10000, "eu.gcr.io": 10000, "europe-docker.pkg.dev": 10000,
+		"ghcr.io": 1000, DockerHub: 1000, "123456789012.dkr.ecr.eu-west-1.amazonaws.com": 1000, "127.0.0.1:5000": 1000,
+	} {
+		if got := pageSizeFor(host); got != want {
+			t.Errorf("pageSizeFor(%s) = %d, want %d", host, got, want)
+		}
+	}
+}

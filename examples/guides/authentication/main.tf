@@ -58,7 +58,7 @@ provider "registry" {
   # A registry at home with a certificate from a private CA.
   ca_file = "${path.module}/home-ca.pem"
 
-  # Pull Docker Hub images through a mirror first, Docker Hub itself last.
+  # Ask a mirror when Docker Hub cannot answer (down, or the pull limit reached).
   mirrors = {
     "docker.io" = ["mirror.gcr.io"]
   }

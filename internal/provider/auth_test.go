@@ -201,7 +201,7 @@ func TestMirrors(t *testing.T) {
 			},
 			{
 				// The registry hangs: after half the timeout, the mirror answers.
-				Config:            latestTagConfig(hanging, fmt.Sprintf(`mirrors = { %q = [%q] }`, hanging, mirror.Host), `timeout = "2s"`),
+				Config:            latestTagConfig(hanging, fmt.Sprintf(`mirrors = { %q = [%q] }`, hanging, mirror.Host), `timeout = "3s"`),
 				ConfigStateChecks: []statecheck.StateCheck{expect("data.registry_latest_tag.app", "tag", knownvalue.StringExact("3.0.0"))},
 			},
 			{

@@ -186,21 +186,15 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 
-	// The digest comes from the host that listed the tags: a mirror's list
-	// and the registry's digests may disagree.
-	from := img
-	if list.Mirror != "" {
-		from = img.On(list.Mirror)
-	}
-	read, err := d.data.client.Digest(ctx, from, sel.Tag)
+	read, err := d.data.client.ListedDigest(ctx, img, list, sel.Tag)
 	if err != nil {
 		addRegistryError(&resp.Diagnostics, "Cannot Read Digest", err)
 		return
 	}
 	digest := read.Digest
-	warnMirror(&resp.Diagnostics, img, list.Mirror)
+	warnMirror(&resp.Diagnostics, img, read.Mirror)
 	if list.MayBeCut {
-		warnMayBeCut(&resp.Diagnostics, img, len(list.Tags))
+		warnMayBeCut(&resp.Diagnostics, img, list.Listed)
 	}
 
 	m.Tag = types.StringValue(sel.Tag)

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/docker/cli/cli/config/configfile"
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -285,18 +284,6 @@ func helperKey(host string) string {
 	return host
 }
 
-// CredentialError is a failure to get a registry's credentials from their
-// source (a credential helper, a cloud's credential chain), as opposed to a
-// registry refusing them.
-type CredentialError struct {
-	Registry string
-	Err      error
-}
-
-func (e *CredentialError) Error() string { return e.Err.Error() }
-
-func (e *CredentialError) Unwrap() error { return e.Err }
-
 // anonymous is the source of a registry's credentials when there are none.
 const anonymous = "none (anonymous)"
 
@@ -305,68 +292,53 @@ const anonymous = "none (anonymous)"
 // config file (and its credential helpers), and the cloud keychains (ECR
 // with the AWS default credential chain, Google Artifact Registry and GCR
 // with application default credentials, GHCR with GITHUB_TOKEN); else
-// anonymous. Each host (and config namespace) is resolved once, and the
-// outcome kept for the run.
+// anonymous. Each host (and config namespace) is resolved once a run; a
+// failure is not remembered, so a later read tries again.
 type keychain struct {
 	explicit map[string]Credential
 	env      map[string]Credential
 	configs  []*DockerConfig
 	log      LogFunc
 
-	mu       sync.Mutex
-	resolved map[string]*resolution
+	resolved memo[resolved]
 }
 
-type resolution struct {
-	once   sync.Once
+// resolved is a repository's credentials and where they came from.
+type resolved struct {
 	auth   authn.Authenticator
 	source string
-	err    error
 }
 
-// credentials returns img's credentials and where they came from,
-// resolving them once per host and config namespace.
+// credentials returns img's credentials and where they came from.
 func (k *keychain) credentials(ctx context.Context, img Image) (authn.Authenticator, string, error) {
-	res := k.entry(img)
-	res.once.Do(func() {
-		res.auth, res.source, res.err = k.resolve(ctx, img.Registry, img.Repository)
-		if res.err != nil {
-			res.err = &CredentialError{Registry: img.Registry, Err: res.err}
-			return
+	r, _, err := k.resolved.get(ctx, k.key(img), func(ctx context.Context) (resolved, error) {
+		auth, source, err := k.resolve(ctx, img.Registry, img.Repository)
+		if err != nil {
+			return resolved{}, &CredentialError{Registry: img.Registry, Source: source, Err: err}
 		}
-		k.log(ctx, "credentials resolved", map[string]any{"registry": img.Registry, "source": res.source})
+		k.log(ctx, "credentials resolved", map[string]any{"registry": img.Registry, "source": source})
+		return resolved{auth: auth, source: source}, nil
 	})
-	return res.auth, res.source, res.err
+	return r.auth, r.source, err
 }
 
-// source says where img's credentials came from, "" before they were
-// resolved.
+// source says where img's credentials came from, "" when they were never
+// resolved (no challenge asked for them).
 func (k *keychain) source(img Image) string {
-	res := k.entry(img)
-	res.once.Do(func() {}) // wait for a resolution in progress
-	return res.source
+	r, _ := k.resolved.peek(k.key(img))
+	return r.source
 }
 
-func (k *keychain) entry(img Image) *resolution {
+// key names img's credentials: its host, and the namespace of the Docker
+// config entry that would serve it.
+func (k *keychain) key(img Image) string {
 	host := CanonicalHost(img.Registry)
-	key := host
 	for _, d := range k.configs {
 		if ns := d.namespace(host, img.Repository); ns != "" {
-			key += "/" + ns
-			break
+			return host + "/" + ns
 		}
 	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.resolved == nil {
-		k.resolved = map[string]*resolution{}
-	}
-	res := k.resolved[key]
-	if res == nil {
-		res = &resolution{}
-		k.resolved[key] = res
-	}
-	return res
+	return host
 }
 
 func (k *keychain) resolve(ctx context.Context, host, repository string) (authn.Authenticator, string, error) {

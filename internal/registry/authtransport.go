@@ -3,7 +3,6 @@ package registry
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -25,10 +24,12 @@ type authTransport struct {
 	next   http.RoundTripper
 	host   string // the registry host, as in request URLs
 	scheme string // the scheme the registry answered its ping on
-	auth   authn.Authenticator
 	scope  string
+	// creds returns the repository's credentials; they are looked up only
+	// once a challenge asks for them.
+	creds func(context.Context) (authn.Authenticator, error)
 
-	refreshing sync.Mutex // held for a token request, so that there is one at a time
+	refreshing chan struct{} // holds a token for the one refresh at a time
 
 	mu        sync.Mutex // guards what follows
 	challenge challenge
@@ -38,19 +39,20 @@ type authTransport struct {
 
 var _ http.RoundTripper = (*authTransport)(nil)
 
-func newAuthTransport(next http.RoundTripper, host string, p pinged, auth authn.Authenticator, scope string) *authTransport {
-	return &authTransport{next: next, host: host, scheme: p.scheme, auth: auth, scope: scope, challenge: p.challenge}
+func newAuthTransport(next http.RoundTripper, host string, p pinged, scope string, creds func(context.Context) (authn.Authenticator, error)) *authTransport {
+	return &authTransport{next: next, host: host, scheme: p.scheme, scope: scope, creds: creds,
+		challenge: p.challenge, refreshing: make(chan struct{}, 1)}
 }
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !sameHost(req.URL, t.host, t.scheme) {
 		return t.next.RoundTrip(req)
 	}
-	resp, gen, err := t.send(req)
+	resp, sent, gen, err := t.send(req)
 	if err != nil || (resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden) {
 		return resp, err
 	}
-	if !t.adopt(resp, gen) {
+	if !t.adopt(resp, sent) {
 		return resp, nil
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
@@ -58,7 +60,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := t.refresh(req.Context(), gen); err != nil {
 		return nil, err
 	}
-	resp, _, err = t.send(req)
+	resp, _, _, err = t.send(req)
 	return resp, err
 }
 
@@ -70,69 +72,81 @@ func (t *authTransport) usesToken() bool {
 }
 
 // send sends a copy of req with the credentials of the moment, and says
-// which generation of credentials it carried.
-func (t *authTransport) send(req *http.Request) (*http.Response, uint64, error) {
+// which scheme and generation of credentials it carried.
+func (t *authTransport) send(req *http.Request) (*http.Response, string, uint64, error) {
 	out := req.Clone(req.Context())
 	t.mu.Lock()
-	ch, token, gen := t.challenge, t.token, t.gen
+	scheme, token, gen := t.challenge.scheme, t.token, t.gen
 	t.mu.Unlock()
-	switch ch.scheme {
+	switch scheme {
 	case "bearer":
 		if token != "" {
 			out.Header.Set("Authorization", "Bearer "+token)
 		}
 	case "basic":
-		cfg, err := authn.Authorization(req.Context(), t.auth)
+		auth, err := t.creds(req.Context())
 		if err != nil {
-			return nil, gen, err
+			return nil, scheme, gen, err
+		}
+		cfg, err := authn.Authorization(req.Context(), auth)
+		if err != nil {
+			return nil, scheme, gen, err
 		}
 		if cfg.Username != "" || cfg.Password != "" {
 			out.SetBasicAuth(cfg.Username, cfg.Password)
 		}
 	}
 	resp, err := t.next.RoundTrip(out)
-	return resp, gen, err
+	return resp, scheme, gen, err
 }
 
 // adopt decides whether a refused request (401 or 403) is worth one more
-// try: when it carried a token (which may have expired), or when the
-// registry now asks for credentials that the request did not carry. It
-// takes up the registry's new challenge.
-func (t *authTransport) adopt(resp *http.Response, gen uint64) bool {
+// try: one that carried a token (which may have expired), or one sent
+// without credentials that the registry now asks for. It takes up the
+// registry's challenge.
+func (t *authTransport) adopt(resp *http.Response, sent string) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.challenge.scheme == "bearer" {
+	switch {
+	case t.challenge.scheme == "bearer":
 		return true
-	}
-	if resp.StatusCode != http.StatusUnauthorized || t.challenge.scheme != "" || t.gen != gen {
-		return t.gen != gen // someone else changed the credentials since: try those
-	}
-	ch, ok := pickChallenge(parseChallenges(resp.Header.Values("WWW-Authenticate")))
-	if !ok {
+	case sent != "":
+		return false // Basic credentials were refused
+	case t.challenge.scheme != "":
+		return true // another request took up the challenge meanwhile
+	case resp.StatusCode != http.StatusUnauthorized:
 		return false
 	}
-	t.challenge = ch
-	if ch.scheme == "basic" {
-		t.gen++ // Basic needs no token: the credentials are ready now
+	ch, ok := pickChallenge(parseChallenges(resp.Header.Values("WWW-Authenticate")))
+	if ok {
+		t.challenge = ch
 	}
-	return true
+	return ok
 }
 
 // refresh gets new credentials unless they changed since generation gen:
-// for a bearer challenge, a token from the token server.
+// the repository's credentials, and for a bearer challenge a token from
+// the token server. It waits for another refresh no longer than ctx allows.
 func (t *authTransport) refresh(ctx context.Context, gen uint64) error {
-	t.refreshing.Lock()
-	defer t.refreshing.Unlock()
+	select {
+	case t.refreshing <- struct{}{}:
+		defer func() { <-t.refreshing }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	t.mu.Lock()
 	ch, current := t.challenge, t.gen
 	t.mu.Unlock()
 	if current != gen {
 		return nil // another request refreshed them meanwhile
 	}
+	auth, err := t.creds(ctx)
+	if err != nil {
+		return err
+	}
 	token := ""
 	if ch.scheme == "bearer" {
-		var err error
-		if token, err = t.exchange(ctx, ch); err != nil {
+		if token, err = t.exchange(ctx, ch, auth); err != nil {
 			return err
 		}
 	}
@@ -147,7 +161,7 @@ func (t *authTransport) refresh(ctx context.Context, gen uint64) error {
 // repository's scope, built from the repository read rather than taken
 // from the challenge, as GHCR's /v2/ challenge carries a placeholder scope
 // (renovatebot/renovate#15686).
-func (t *authTransport) exchange(ctx context.Context, ch challenge) (string, error) {
+func (t *authTransport) exchange(ctx context.Context, ch challenge, auth authn.Authenticator) (string, error) {
 	var opts []name.Option
 	if t.scheme == "http" {
 		opts = append(opts, name.Insecure)
@@ -157,7 +171,7 @@ func (t *authTransport) exchange(ctx context.Context, ch challenge) (string, err
 		return "", err
 	}
 	pr := &transport.Challenge{Scheme: "bearer", Parameters: ch.params, Insecure: t.scheme == "http"}
-	tok, err := transport.Exchange(ctx, reg, t.auth, t.next, []string{t.scope}, pr)
+	tok, err := transport.Exchange(ctx, reg, auth, t.next, []string{t.scope}, pr)
 	if err != nil {
 		return "", &TokenError{Scope: t.scope, Err: tokenError(err)}
 	}
@@ -175,29 +189,14 @@ func (t *authTransport) exchange(ctx context.Context, ch challenge) (string, err
 func tokenError(err error) error {
 	var te *transport.Error
 	if errors.As(err, &te) {
-		se := &StatusError{Status: te.StatusCode}
-		var parts []string
+		var body registryErrors
 		for _, d := range te.Errors {
-			se.Codes = append(se.Codes, string(d.Code))
-			parts = append(parts, strings.TrimPrefix(strings.TrimSpace(string(d.Code)+": "+d.Message), ": "))
+			body.Errors = append(body.Errors, registryError{Code: string(d.Code), Message: d.Message})
 		}
-		se.Message = shorten(strings.Join(parts, "; "))
-		return se
+		return body.statusError(te.StatusCode)
 	}
 	if strings.HasPrefix(err.Error(), "no token in bearer response") {
 		return errors.New("the token server's answer holds no token")
 	}
 	return redactURLError(err)
 }
-
-// TokenError is a failed request to a registry's token server.
-type TokenError struct {
-	Scope string
-	Err   error
-}
-
-func (e *TokenError) Error() string {
-	return fmt.Sprintf("cannot get a token for %s: %v", e.Scope, e.Err)
-}
-
-func (e *TokenError) Unwrap() error { return e.Err }

@@ -1,13 +1,17 @@
 package registry
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // fakeRegistry is a registry on loopback whose /v2/ answers challenge
@@ -169,5 +173,110 @@ func TestTokenAnswerNotQuoted(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "rt-very-secret") {
 		t.Errorf("the error quotes the token server's answer: %v", err)
+	}
+}
+
+// TestFailedPingDoesNotPoisonCredentials: a registry that refuses its first
+// ping, then asks for Basic credentials, gets them on the next read (a
+// failed read's error once spent the credentials' lookup with nothing in
+// it, and the next read crashed on a nil authenticator).
+func TestFailedPingDoesNotPoisonCredentials(t *testing.T) {
+	t.Parallel()
+	var pings atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.URL.Path == "/v2/" && pings.Add(1) == 1 {
+			w.WriteHeader(http.StatusForbidden)
+			return
+		}
+		if req.Header.Get("Authorization") == "" {
+			w.Header().Set("WWW-Authenticate", `Basic realm="r"`)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		_, _ = w.Write([]byte(`{"tags":["1.0"]}`))
+	}))
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	c := clientWithCredentials(t, host)
+	img := mustImage(t, host+"/team/x")
+	if _, err := c.ListTags(t.Context(), img); err == nil {
+		t.Fatal("the first read succeeded through a 403 ping")
+	}
+	if list, err := c.ListTags(t.Context(), img); err != nil || len(list.Tags) != 1 {
+		t.Fatalf("second read = %v, %v; want the tag list", list, err)
+	}
+}
+
+// TestNoCredentialLookupWithoutChallenge: a registry that lets anonymous
+// requests in is read even when the configured credential helper is
+// missing: nothing asked for credentials, so none are looked up.
+func TestNoCredentialLookupWithoutChallenge(t *testing.T) {
+	t.Parallel()
+	reg := newFakeRegistry(t, "")
+	cfg := filepath.Join(t.TempDir(), "config.json")
+	if err := os.WriteFile(cfg, []byte(`{"credsStore":"not-installed-anywhere"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Options{DockerConfigFile: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListTags(t.Context(), mustImage(t, reg.host()+"/team/x")); err != nil {
+		t.Fatalf("ListTags = %v: an anonymous registry needs no credential helper", err)
+	}
+}
+
+// TestCredentialFailureNotRemembered: a credential helper cut off by one
+// read's deadline is asked again by the next read.
+func TestCredentialFailureNotRemembered(t *testing.T) {
+	dir := t.TempDir()
+	script := "#!/bin/sh\nsleep 1\necho '{\"Username\":\"u\",\"Secret\":\"p\"}'\n"
+	if err := os.WriteFile(filepath.Join(dir, "docker-credential-slow"), []byte(script), 0o755); err != nil { //nolint:gosec // an executable test script
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	cfg := filepath.Join(dir, "config.json")
+	if err := os.WriteFile(cfg, []byte(`{"credsStore":"slow"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Options{DockerConfigFile: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := mustImage(t, "registry.example/team/x")
+	short, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	if _, _, err := c.keychain.credentials(short, img); err == nil {
+		t.Fatal("credentials resolved within 100 ms from a helper that takes a second")
+	}
+	auth, source, err := c.keychain.credentials(t.Context(), img)
+	if err != nil || auth == nil || !strings.Contains(source, "docker-credential-slow") {
+		t.Errorf("second lookup = %v from %q, %v; want the helper's credentials", auth, source, err)
+	}
+}
+
+// TestNoPlainHTTPAfterHTTPSAnswer: an HTTPS answer the provider cannot use
+// (a challenge it cannot answer) is the error; plain HTTP is not tried.
+func TestNoPlainHTTPAfterHTTPSAnswer(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Negotiate`)
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	sniff := &sniffingListener{Listener: srv.Listener}
+	srv.Listener = sniff
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "https://")
+	c, err := New(Options{Insecure: []string{host}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListTags(t.Context(), mustImage(t, host+"/team/x"))
+	if err == nil || !strings.Contains(err.Error(), "cannot answer") {
+		t.Errorf("ListTags = %v, want the challenge named", err)
+	}
+	if got := sniff.plain.Load(); got != 0 {
+		t.Errorf("%d plain-HTTP connections after an HTTPS answer", got)
 	}
 }

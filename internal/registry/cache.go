@@ -18,16 +18,17 @@ type memo[V any] struct {
 	done  map[string]V
 }
 
-func (m *memo[V]) get(ctx context.Context, key string, fetch func(context.Context) (V, error)) (V, bool, error) {
+// get returns the value for key, fetching it unless it is known; shared is
+// true when the value came from another caller's fetch.
+func (m *memo[V]) get(ctx context.Context, key string, fetch func(context.Context) (V, error)) (v V, shared bool, err error) {
 	var zero V
 	for {
-		m.mu.Lock()
-		v, ok := m.done[key]
-		m.mu.Unlock()
-		if ok {
+		if v, ok := m.peek(key); ok {
 			return v, true, nil
 		}
+		ran := false
 		ch := m.group.DoChan(key, func() (any, error) {
+			ran = true
 			v, err := recovered(ctx, fetch)
 			if err != nil {
 				return nil, err
@@ -57,9 +58,17 @@ func (m *memo[V]) get(ctx context.Context, key string, fetch func(context.Contex
 			if !ok {
 				return zero, false, fmt.Errorf("internal error: cached value of type %T", r.Val)
 			}
-			return v, r.Shared, nil
+			return v, !ran, nil
 		}
 	}
+}
+
+// peek returns the value for key when it is known, without fetching it.
+func (m *memo[V]) peek(key string) (V, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.done[key]
+	return v, ok
 }
 
 // recovered runs fetch and turns a panic in it into an error, so that a

@@ -157,7 +157,7 @@ func (c *Client) RateLimitWarning(img Image) string {
 
 // explain adds to a failed call's error where the credentials came from,
 // when the registry refused them.
-func (c *Client) explain(_ context.Context, img Image, err error) error {
+func (c *Client) explain(img Image, err error) error {
 	e, ok := err.(*Error) //nolint:errorlint // only the outermost error is copied
 	if !ok || (e.Status != http.StatusUnauthorized && e.Status != http.StatusForbidden) {
 		return err

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/middleware"
 	ecrapi "github.com/awslabs/amazon-ecr-credential-helper/ecr-login/api"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/authn/github"
@@ -53,7 +54,8 @@ func ecrCredentials(ctx context.Context, host string) (authn.Authenticator, erro
 		return nil, err
 	}
 	cfg, err := bounded(ctx, func() (awsAuth, error) {
-		cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(reg.Region))
+		cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(reg.Region),
+			awsconfig.WithAPIOptions([]func(*middleware.Stack) error{bindContext(ctx)}))
 		if err != nil {
 			return awsAuth{}, awsConfigError(err)
 		}
@@ -79,6 +81,20 @@ func ecrCredentials(ctx context.Context, host string) (authn.Authenticator, erro
 }
 
 type awsAuth struct{ user, password string }
+
+// bindContext ends every AWS API call of the configuration when the read's
+// context ends: ecr-login makes its calls with context.TODO.
+func bindContext(read context.Context) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error {
+		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("BindReadContext",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				ctx, cancel := context.WithCancel(ctx)
+				defer cancel()
+				defer context.AfterFunc(read, cancel)()
+				return next.HandleInitialize(ctx, in)
+			}), middleware.Before)
+	}
+}
 
 // awsConfigErr is an AWS configuration that cannot be loaded.
 type awsConfigErr struct{ err error }

@@ -277,3 +277,26 @@ func TestBounded(t *testing.T) {
 		t.Errorf("bounded = %v, want the panic as an error", err)
 	}
 }
+
+// TestCloudECRBoundedByTimeout: an ECR endpoint that never answers holds
+// the read no longer than its deadline (ecr-login calls AWS with
+// context.TODO).
+func TestCloudECRBoundedByTimeout(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE00")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "not-a-real-secret")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_ENDPOINT_URL_ECR", "http://"+registrytest.NewSilent(t))
+	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+	defer cancel()
+	k := &keychain{log: func(context.Context, string, map[string]any) {}}
+	start := time.Now()
+	_, _, err := k.resolve(ctx, "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "team/app")
+	if err == nil {
+		t.Fatal("ECR credentials resolved from an endpoint that never answers")
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("the read took %s past a 1 s deadline", took)
+	}
+}

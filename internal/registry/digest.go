@@ -40,14 +40,31 @@ type ManifestDigest struct {
 }
 
 // Digest returns the manifest digest of image:tag (for a multi-platform
-// image, the index's). It is read with a HEAD request, which Docker Hub
-// does not count as a pull; a registry that answers HEAD with 405 or with
-// an HTML 404, or without a Docker-Content-Digest header, gets one GET, and
-// the digest is the SHA-256 of the manifest bytes.
+// image, the index's), from the registry or, when it cannot answer, one of
+// its mirrors. It is read with a HEAD request, which Docker Hub does not
+// count as a pull; a registry that answers HEAD with 405 or with an HTML
+// 404, or without a Docker-Content-Digest header, gets one GET, and the
+// digest is the SHA-256 of the manifest bytes.
 func (c *Client) Digest(ctx context.Context, img Image, tag string) (*ManifestDigest, error) {
-	return c.digest(ctx, img, tag, "read the digest of tag", func(ctx context.Context, on Image) (string, error) {
+	return c.digest(ctx, img, tag, "", true, func(ctx context.Context, on Image) (string, error) {
 		return c.headDigest(ctx, on, tag)
 	})
+}
+
+// ListedDigest returns the digest of a tag of list, read as Digest reads
+// it but from the host that listed the tags and no other: a mirror's list
+// and the registry's digests may disagree.
+func (c *Client) ListedDigest(ctx context.Context, img Image, list *TagList, tag string) (*ManifestDigest, error) {
+	if list.Mirror != "" {
+		img = img.On(list.Mirror)
+	}
+	d, err := c.digest(ctx, img, tag, "", false, func(ctx context.Context, on Image) (string, error) {
+		return c.headDigest(ctx, on, tag)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ManifestDigest{Digest: d.Digest, Mirror: list.Mirror}, nil
 }
 
 // PlatformDigest returns the digest of the manifest for platform p inside
@@ -55,20 +72,31 @@ func (c *Client) Digest(ctx context.Context, img Image, tag string) (*ManifestDi
 // of the index); for a single-platform image it is the image's own digest,
 // provided the platform in its config matches.
 func (c *Client) PlatformDigest(ctx context.Context, img Image, tag string, p Platform) (*ManifestDigest, error) {
-	return c.digest(ctx, img, tag+"|"+p.String(), "read the "+p.String()+" digest of tag", func(ctx context.Context, on Image) (string, error) {
+	return c.digest(ctx, img, tag, p.String(), true, func(ctx context.Context, on Image) (string, error) {
 		return c.platformDigest(ctx, on, tag, p)
 	})
 }
 
-// digest reads a digest once per Client, from the registry or, when it
-// cannot answer, a mirror.
-func (c *Client) digest(ctx context.Context, img Image, key, op string, read func(context.Context, Image) (string, error)) (*ManifestDigest, error) {
-	tag, _, _ := strings.Cut(key, "|")
-	op += " " + tag
+// digest reads a tag's digest (of platform, when not "") once per Client,
+// from img's registry or, with fallback, from a mirror when it cannot
+// answer.
+func (c *Client) digest(ctx context.Context, img Image, tag, platform string, fallback bool, read func(context.Context, Image) (string, error)) (*ManifestDigest, error) {
+	op := "read the digest of tag " + tag
+	if platform != "" {
+		op = "read the " + platform + " digest of tag " + tag
+	}
 	if !ValidTag(tag) {
 		return nil, wrapError(op, img, ErrInvalidTag)
 	}
-	d, _, err := c.digests.get(ctx, img.key()+":"+key, func(ctx context.Context) (*ManifestDigest, error) {
+	key := img.key() + ":" + tag + "|" + platform
+	if !fallback {
+		key += "|here" // a digest from this host only, never a mirror's
+	}
+	d, _, err := c.digests.get(ctx, key, func(ctx context.Context) (*ManifestDigest, error) {
+		if !fallback {
+			v, err := read(ctx, img)
+			return &ManifestDigest{Digest: v}, err
+		}
 		v, mirror, err := fromMirrors(ctx, c, img, read)
 		if err != nil {
 			return nil, err
@@ -76,7 +104,7 @@ func (c *Client) digest(ctx context.Context, img Image, key, op string, read fun
 		return &ManifestDigest{Digest: v, Mirror: mirror}, nil
 	})
 	if err != nil {
-		return nil, c.explain(ctx, img, wrapError(op, img, err))
+		return nil, c.explain(img, wrapError(op, img, err))
 	}
 	return d, nil
 }

@@ -168,29 +168,51 @@ func checkStatus(resp *http.Response, want int) error {
 }
 
 func newStatusError(status int, contentType string, body []byte) *StatusError {
-	e := &StatusError{Status: status}
-	e.HTML = strings.Contains(strings.ToLower(contentType), "html") || bytes.HasPrefix(bytes.TrimSpace(body), []byte("<"))
-	var parsed struct {
-		Errors []struct {
-			Code    string          `json:"code"`
-			Message string          `json:"message"`
-			Detail  json.RawMessage `json:"detail"`
-		} `json:"errors"`
+	html := strings.Contains(strings.ToLower(contentType), "html") || bytes.HasPrefix(bytes.TrimSpace(body), []byte("<"))
+	if parsed, ok := parseRegistryErrors(body); ok {
+		e := parsed.statusError(status)
+		e.HTML = html
+		return e
 	}
+	e := &StatusError{Status: status, HTML: html}
+	if !html && utf8.Valid(body) {
+		text := strings.Join(strings.Fields(string(body)), " ")
+		e.Message = shorten(text)
+		e.Numbers = numbersIn(text)
+	}
+	return e
+}
+
+// registryErrors is the error body of the distribution API:
+// {"errors":[{"code":…,"message":…,"detail":…}]}.
+type registryErrors struct {
+	Errors []registryError `json:"errors"`
+}
+
+type registryError struct {
+	Code    string          `json:"code"`
+	Message string          `json:"message"`
+	Detail  json.RawMessage `json:"detail"`
+}
+
+// parseRegistryErrors parses an error body; ok is false when it is not one.
+func parseRegistryErrors(body []byte) (registryErrors, bool) {
+	var parsed registryErrors
+	if json.Unmarshal(body, &parsed) != nil || len(parsed.Errors) == 0 {
+		return registryErrors{}, false
+	}
+	return parsed, true
+}
+
+// statusError makes a *StatusError of the errors, for an answer with status.
+func (r registryErrors) statusError(status int) *StatusError {
+	e := &StatusError{Status: status}
 	var parts []string
-	if json.Unmarshal(body, &parsed) == nil && len(parsed.Errors) > 0 {
-		for _, d := range parsed.Errors {
-			e.Codes = append(e.Codes, d.Code)
-			part := strings.TrimSpace(d.Code + ": " + d.Message)
-			parts = append(parts, strings.TrimPrefix(part, ": "))
-			e.Numbers = append(e.Numbers, numbersIn(d.Message)...)
-			e.Numbers = append(e.Numbers, numbersIn(string(d.Detail))...)
-		}
-	} else if !e.HTML && utf8.Valid(body) {
-		if text := strings.Join(strings.Fields(string(body)), " "); text != "" {
-			parts = append(parts, text)
-			e.Numbers = numbersIn(text)
-		}
+	for _, d := range r.Errors {
+		e.Codes = append(e.Codes, d.Code)
+		parts = append(parts, strings.TrimPrefix(strings.TrimSpace(d.Code+": "+d.Message), ": "))
+		e.Numbers = append(e.Numbers, numbersIn(d.Message)...)
+		e.Numbers = append(e.Numbers, numbersIn(string(d.Detail))...)
 	}
 	e.Message = shorten(strings.Join(parts, "; "))
 	return e
@@ -237,3 +259,29 @@ type PanicError struct {
 func (e *PanicError) Error() string {
 	return "internal error (a panic, recovered): " + e.Value
 }
+
+// CredentialError is a failure to get a registry's credentials from their
+// source (a credential helper, a cloud's credential chain), as opposed to a
+// registry refusing them.
+type CredentialError struct {
+	Registry string
+	// Source names where the credentials were looked for.
+	Source string
+	Err    error
+}
+
+func (e *CredentialError) Error() string { return e.Err.Error() }
+
+func (e *CredentialError) Unwrap() error { return e.Err }
+
+// TokenError is a failed request to a registry's token server.
+type TokenError struct {
+	Scope string
+	Err   error
+}
+
+func (e *TokenError) Error() string {
+	return fmt.Sprintf("cannot get a token for %s: %v", e.Scope, e.Err)
+}
+
+func (e *TokenError) Unwrap() error { return e.Err }

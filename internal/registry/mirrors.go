@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
 	"net/http"
@@ -78,13 +79,17 @@ func halfOfTimeLeft(ctx context.Context) time.Duration {
 	return time.Until(deadline) / 2
 }
 
-// unavailable reports whether err means the registry could not answer, as
-// opposed to an answer.
+// unavailable reports whether err means the registry could not answer
+// (it could not be reached, failed with 5xx, 408 or 429 after the retries,
+// hit its pull limit, or ran out of its time), as opposed to an answer or
+// a failure a mirror would not mend: a safety cap, a certificate, a
+// refused redirect or plain HTTP.
 func unavailable(err error) bool {
 	var (
 		status *StatusError
 		pull   *PullLimitError
 		wait   *RetryAfterError
+		cert   *tls.CertificateVerificationError
 		netErr net.Error
 	)
 	switch {
@@ -92,6 +97,8 @@ func unavailable(err error) bool {
 		return true
 	case errors.As(err, &status):
 		return status.Status >= 500 || status.Status == http.StatusTooManyRequests || status.Status == http.StatusRequestTimeout
+	case errors.Is(err, errTooLarge), errors.Is(err, ErrPlainHTTP), errors.Is(err, errRedirect), errors.As(err, &cert):
+		return false
 	case errors.As(err, &netErr):
 		return true
 	}

@@ -3,10 +3,11 @@ package registry
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"strings"
 )
 
 // pinged is what GET /v2/ told of a registry: the scheme it answered on,
@@ -63,16 +64,23 @@ func (c *Client) mayUseHTTP(host string) bool {
 }
 
 // noHTTPSConnection reports whether err means that no HTTPS connection
-// could be made (nothing answered TLS), as opposed to an HTTPS answer or a
-// certificate that failed verification.
+// could be made: nothing accepted a connection on the HTTPS port, or what
+// answered there speaks plain HTTP, not TLS. Anything else (an HTTPS
+// answer, a certificate that failed verification, a connection dropped
+// mid-answer) is not a reason to try plain HTTP.
 func noHTTPSConnection(err error) bool {
 	var (
-		status    *StatusError
-		unknownCA x509.UnknownAuthorityError
-		invalid   x509.CertificateInvalidError
-		hostname  x509.HostnameError
-		verify    *tls.CertificateVerificationError
+		record tls.RecordHeaderError
+		op     *net.OpError
+		dns    *net.DNSError
 	)
-	return !errors.As(err, &status) && !errors.As(err, &unknownCA) && !errors.As(err, &invalid) &&
-		!errors.As(err, &hostname) && !errors.As(err, &verify)
+	switch {
+	case errors.As(err, &record), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		return true
+	case errors.As(err, &dns):
+		return false // plain HTTP would not find the host either
+	case errors.As(err, &op):
+		return op.Op == "dial"
+	}
+	return false
 }

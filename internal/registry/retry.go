@@ -3,7 +3,6 @@ package registry
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -281,13 +280,8 @@ func pullLimit(req *http.Request, resp *http.Response) *PullLimitError {
 	} else if v, err := strconv.ParseInt(strings.TrimSpace(resp.Header.Get("Ratelimit-Reset")), 10, 64); err == nil && v > 0 {
 		e.Reset = time.Unix(v, 0)
 	}
-	var parsed struct {
-		Errors []struct {
-			Message string `json:"message"`
-		} `json:"errors"`
-	}
-	if jsonErr := json.Unmarshal(body, &parsed); jsonErr == nil && len(parsed.Errors) > 0 {
-		e.Message = parsed.Errors[0].Message
+	if parsed, ok := parseRegistryErrors(body); ok {
+		e.Message = shorten(parsed.Errors[0].Message)
 	}
 	return e
 }

@@ -8,18 +8,16 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
 
 // session is an authenticated way to one repository: the scheme the
-// registry answered on, the transport that answers its challenges, and
-// where the credentials came from.
+// registry answered on, and the transport that answers its challenges.
 type session struct {
 	img    Image
 	scheme string
 	rt     *authTransport
-	// source says where the credentials came from, for errors.
-	source string
 }
 
 // session returns the session for img's repository, making it once per
@@ -36,18 +34,19 @@ func (c *Client) newSession(ctx context.Context, img Image) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	auth, source, err := c.keychain.credentials(ctx, img)
-	if err != nil {
-		return nil, err
-	}
 	scope := "repository:" + img.Repository + ":" + transport.PullScope
-	rt := newAuthTransport(c.http, img.Registry, p, auth, scope)
-	if p.challenge.scheme == "bearer" {
+	rt := newAuthTransport(c.http, img.Registry, p, scope, func(ctx context.Context) (authn.Authenticator, error) {
+		auth, _, err := c.keychain.credentials(ctx, img)
+		return auth, err
+	})
+	if p.challenge.scheme != "" {
+		// The registry asks for credentials: look them up now, and get the
+		// first token, so that a failure is this read's error.
 		if err := rt.refresh(ctx, 0); err != nil {
 			return nil, err
 		}
 	}
-	return &session{img: img, scheme: p.scheme, rt: rt, source: source}, nil
+	return &session{img: img, scheme: p.scheme, rt: rt}, nil
 }
 
 // url returns the URL of an API path under the repository, such as
@@ -105,12 +104,15 @@ func (s *session) do(req *http.Request) (*http.Response, error) {
 	return resp, redactURLError(err)
 }
 
+// errRedirect is a redirect the client refuses to follow.
+var errRedirect = errors.New("redirect refused")
+
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
-		return errors.New("stopped after 10 redirects")
+		return fmt.Errorf("%w: stopped after 10 redirects", errRedirect)
 	}
 	if via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
-		return fmt.Errorf("refused a redirect from HTTPS to %s", redactURL(req.URL))
+		return fmt.Errorf("%w: from HTTPS to %s", errRedirect, redactURL(req.URL))
 	}
 	return nil
 }

@@ -64,7 +64,7 @@ func (c *Client) ListTags(ctx context.Context, img Image) (*TagList, error) {
 		return l, err
 	})
 	if err != nil {
-		return nil, c.explain(ctx, img, wrapError("list the tags", img, err))
+		return nil, c.explain(img, wrapError("list the tags", img, err))
 	}
 	if cached {
 		c.log(ctx, "tag list shared with an earlier read", map[string]any{"image": img.Name, "tags": len(list.Tags)})
@@ -167,7 +167,11 @@ func (l *lister) run(ctx context.Context, next *url.URL) error {
 		case link != nil:
 			next = link
 		case n > 0 && len(page) == n:
-			next = l.s.pageURL(n, page[n-1])
+			last := lastValid(page)
+			if last == "" {
+				return fmt.Errorf("a full page of the tag list holds no valid tag to ask for the page after it, and the registry sent no Link")
+			}
+			next = l.s.pageURL(n, last)
 		default:
 			next = nil
 		}
@@ -212,6 +216,17 @@ func (l *lister) add(page []string) error {
 		l.list.Tags = append(l.list.Tags, tag)
 	}
 	return nil
+}
+
+// lastValid returns the page's last valid tag, "" when it has none: only a
+// valid tag goes into a URL.
+func lastValid(page []string) string {
+	for i := len(page) - 1; i >= 0; i-- {
+		if ValidTag(page[i]) {
+			return page[i]
+		}
+	}
+	return ""
 }
 
 func refusesPageSize(status int) bool {

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
@@ -229,5 +230,38 @@ func TestPageSizeFor(t *testing.T) {
 		if got := pageSizeFor(host); got != want {
 			t.Errorf("pageSizeFor(%s) = %d, want %d", host, got, want)
 		}
+	}
+}
+
+// TestFullPageEndingInAnInvalidTag: the page after a full page without Link
+// is asked after its last valid tag, never after one that is not a tag.
+func TestFullPageEndingInAnInvalidTag(t *testing.T) {
+	t.Parallel()
+	var lasts []string
+	var mu sync.Mutex
+	img := server(t, func(w http.ResponseWriter, req *http.Request) {
+		mu.Lock()
+		lasts = append(lasts, req.URL.Query().Get("last"))
+		mu.Unlock()
+		if req.URL.Query().Get("last") != "" {
+			_, _ = w.Write([]byte(`{"tags":["2.0"]}`))
+			return
+		}
+		tags := make([]string, 1000)
+		for i := range tags {
+			tags[i] = fmt.Sprintf("%q", fmt.Sprintf("1.%d", i))
+		}
+		tags[998], tags[999] = `"../../x y?z"`, `""`
+		_, _ = w.Write([]byte(`{"tags":[` + strings.Join(tags, ",") + `]}`))
+	})
+	list, err := newClient(t).ListTags(t.Context(), img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Tags) != 999 || list.Invalid != 2 {
+		t.Errorf("got %d tags, %d invalid; want 999 and 2", len(list.Tags), list.Invalid)
+	}
+	if len(lasts) != 2 || lasts[1] != "1.997" {
+		t.Errorf("asked with last = %q, want the first page, then last=1.997", lasts)
 	}
 }

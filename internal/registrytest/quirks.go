@@ -13,21 +13,39 @@ import (
 // real registry does where it bends the distribution API. Each names the
 // public report it is modelled on, so that the next engineer can check it.
 
+// relay passes a request to the registry, after ask changes it (when not
+// nil), and its answer back, after answer changes its headers and body
+// (when not nil).
+func relay(path string, ask func(req *http.Request), answer func(resp *http.Response, body []byte) []byte) Fault {
+	return Fault{Path: path, Serve: func(w http.ResponseWriter, req *http.Request, upstream Upstream) {
+		out := req.Clone(req.Context())
+		if ask != nil {
+			ask(out)
+		}
+		resp, body, err := upstream(out)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		if answer != nil {
+			body = answer(resp, body)
+		}
+		write(w, req, resp, body)
+	}}
+}
+
 // QuirkNoLink caps tag-list pages at n and sends no Link header, so that a
 // client that waits for a Link takes the first page for the whole list:
 // GHCR in 2021 (werf/werf#3654, fluxcd/image-reflector-controller#142),
 // Artifact Registry with n=1000 (google/go-containerregistry#1643), Nexus
 // group repositories (sonatype/nexus-public#117).
 func QuirkNoLink() Fault {
-	return Fault{Path: "/tags/list", Serve: func(w http.ResponseWriter, req *http.Request, upstream Upstream) {
-		resp, body, err := upstream(req)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		resp.Header.Del("Link")
-		write(w, req, resp, body)
-	}}
+	return relay("/tags/list", nil, dropLink)
+}
+
+func dropLink(resp *http.Response, body []byte) []byte {
+	resp.Header.Del("Link")
+	return body
 }
 
 // QuirkPageSizeLimit refuses a tag-list page of more than most tags with
@@ -38,20 +56,18 @@ func QuirkNoLink() Fault {
 // TOO_MANY_TAGS_REQUESTED (google/go-containerregistry#1963, quay/quay#2964).
 // Use [DistributionPageLimit], [ECRPageLimit] and [QuayPageLimit].
 func QuirkPageSizeLimit(most, status int, body func(n int) string) Fault {
-	return Fault{Path: "/tags/list", Serve: func(w http.ResponseWriter, req *http.Request, upstream Upstream) {
+	refuse := relay("/tags/list", nil, nil)
+	pass := refuse.Serve
+	refuse.Serve = func(w http.ResponseWriter, req *http.Request, upstream Upstream) {
 		if n, err := strconv.Atoi(req.URL.Query().Get("n")); err == nil && n > most {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(status)
 			_, _ = w.Write([]byte(body(n)))
 			return
 		}
-		resp, b, err := upstream(req)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		write(w, req, resp, b)
-	}}
+		pass(w, req, upstream)
+	}
+	return refuse
 }
 
 // DistributionPageLimit is distribution 3.1.0's answer to n above maxtags:
@@ -85,22 +101,14 @@ func QuayPageLimit() Fault {
 // Asked without n, it gives every tag, or at most unpagedMost when that is
 // above 0 (a registry that cuts even its whole list at a page).
 func QuirkIgnoreLast(unpagedMost int) Fault {
-	return Fault{Path: "/tags/list", Serve: func(w http.ResponseWriter, req *http.Request, upstream Upstream) {
-		out := req.Clone(req.Context())
-		q := out.URL.Query()
+	return relay("/tags/list", func(req *http.Request) {
+		q := req.URL.Query()
 		q.Del("last")
 		if q.Get("n") == "" && unpagedMost > 0 {
 			q.Set("n", strconv.Itoa(unpagedMost))
 		}
-		out.URL.RawQuery = q.Encode()
-		resp, body, err := upstream(out)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		resp.Header.Del("Link")
-		write(w, req, resp, body)
-	}}
+		req.URL.RawQuery = q.Encode()
+	}, dropLink)
 }
 
 // QuirkIgnorePaging ignores n and last and sends every tag in one answer
@@ -108,17 +116,7 @@ func QuirkIgnoreLast(unpagedMost int) Fault {
 // at v2.8.3) and GitLab repositories not yet on its metadata database
 // (gitlab-org/gitlab MR 98215).
 func QuirkIgnorePaging() Fault {
-	return Fault{Path: "/tags/list", Serve: func(w http.ResponseWriter, req *http.Request, upstream Upstream) {
-		out := req.Clone(req.Context())
-		out.URL.RawQuery = ""
-		resp, body, err := upstream(out)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		resp.Header.Del("Link")
-		write(w, req, resp, body)
-	}}
+	return relay("/tags/list", func(req *http.Request) { req.URL.RawQuery = "" }, dropLink)
 }
 
 // QuirkAbsoluteLink rewrites the Link header into an absolute URL on host,
@@ -126,17 +124,12 @@ func QuirkIgnorePaging() Fault {
 // links, google/go-containerregistry#681, Azure/acr#749; Nexus 3.22 changed
 // how it spelled the port, fluxcd/image-reflector-controller#343).
 func QuirkAbsoluteLink(scheme, host string) Fault {
-	return Fault{Path: "/tags/list", Serve: func(w http.ResponseWriter, req *http.Request, upstream Upstream) {
-		resp, body, err := upstream(req)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
+	return relay("/tags/list", nil, func(resp *http.Response, body []byte) []byte {
 		if link := resp.Header.Get("Link"); link != "" {
 			resp.Header.Set("Link", strings.Replace(link, "</v2/", "<"+scheme+"://"+host+"/v2/", 1))
 		}
-		write(w, req, resp, body)
-	}}
+		return body
+	})
 }
 
 // QuirkTags rewrites each tag-list page with edit, which gets the page's
@@ -144,25 +137,20 @@ func QuirkAbsoluteLink(scheme, host string) Fault {
 // repeat tags across pages as Docker Hub's lists shift between reads
 // (fluxcd/image-reflector-controller#817).
 func QuirkTags(edit func(page []string) []string) Fault {
-	return Fault{Path: "/tags/list", Serve: func(w http.ResponseWriter, req *http.Request, upstream Upstream) {
-		resp, body, err := upstream(req)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
+	return relay("/tags/list", nil, func(resp *http.Response, body []byte) []byte {
 		var list struct {
 			Name string   `json:"name"`
 			Tags []string `json:"tags"`
 		}
-		if resp.StatusCode == http.StatusOK && json.Unmarshal(body, &list) == nil {
-			list.Tags = edit(list.Tags)
-			if body, err = json.Marshal(list); err != nil {
-				http.Error(w, err.Error(), http.StatusInternalServerError)
-				return
-			}
+		if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &list) != nil {
+			return body
 		}
-		write(w, req, resp, body)
-	}}
+		list.Tags = edit(list.Tags)
+		if edited, err := json.Marshal(list); err == nil {
+			return edited
+		}
+		return body
+	})
 }
 
 // QuirkPlainText sends tag lists as text/plain, as ECR does

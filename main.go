@@ -12,7 +12,7 @@ import (
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/provider"
 )
 
-//go:generate go -C tools/docs tool tfplugindocs generate --provider-dir ../.. --provider-name registry
+//go:generate go tool -modfile=tools/go.mod tfplugindocs generate --provider-name registry
 
 // version is set by goreleaser with -X main.version.
 var version = "dev"

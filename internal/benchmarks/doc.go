@@ -18,8 +18,8 @@
 //   - BenchmarkListAndSelect100k lists 100,000 tags with registry.Client and
 //     selects from them with tagfilter, with allocations.
 //
-// The plan benchmarks build the provider from this module, and crane from the
-// tools module in tools/crane, with the Go build cache; they need Terraform
+// The plan benchmarks build the provider from this module, and take crane
+// from tools/go.mod (registrytest.Tool), with the Go build cache; they need Terraform
 // (or OpenTofu) and skip without it, and they run on Linux only. Run them once
 // each, as `make bench` does:
 //

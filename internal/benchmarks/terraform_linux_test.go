@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
 
 const (
@@ -74,7 +76,7 @@ func (bin *built) get(b *testing.B, build func() (string, error)) string {
 	return bin.path
 }
 
-var providerBuild, craneBuild built
+var providerBuild built
 
 // providerBinary builds the provider from this module, as `make build`
 // does, into a directory of its own that a dev_overrides entry can name.
@@ -87,14 +89,10 @@ func providerBinary(b *testing.B) string {
 	})
 }
 
-// craneBinary builds crane at the version pinned in tools/crane/go.mod.
+// craneBinary returns crane at the version pinned in tools/go.mod.
 func craneBinary(b *testing.B) string {
 	b.Helper()
-	root := moduleRoot(b)
-	return craneBuild.get(b, func() (string, error) {
-		out := filepath.Join(workDir, "crane", "crane")
-		return out, goBuild(filepath.Join(root, "tools", "crane"), out, "github.com/google/go-containerregistry/cmd/crane")
-	})
+	return registrytest.Tool(b, "crane")
 }
 
 func goBuild(dir, out, pkg string) error {

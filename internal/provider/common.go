@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -26,8 +25,7 @@ func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRe
 	}
 	data, ok := req.ProviderData.(*providerData)
 	if !ok {
-		resp.Diagnostics.AddError("Unexpected Provider Data",
-			fmt.Sprintf("The data source was handed %T instead of the provider's data. This is a bug in the provider: please report it.", req.ProviderData))
+		resp.Diagnostics.Append(unexpectedProviderData(req.ProviderData))
 		return
 	}
 	b.data = data
@@ -51,7 +49,7 @@ func registryAttribute() schema.StringAttribute {
 		Optional: true,
 		MarkdownDescription: "The registry host (`ghcr.io`, `quay.io`, `127.0.0.1:5000`), for configurations that keep it apart from " +
 			"`image`. Setting both `registry` and a host inside `image` is an error. Outputs then name the image `<registry>/<image>`.",
-		Validators: []validator.String{parsed{what: "registry", parse: registry.CheckRegistryHost}},
+		Validators: []validator.String{parsed{what: "registry host", parse: registry.CheckRegistryHost}},
 	}
 }
 
@@ -98,7 +96,7 @@ func (imageRegistryValidator) ValidateDataSource(ctx context.Context, req dataso
 		return // the registry's own validator reports it
 	}
 	if _, err := registry.ParseImage(image.ValueString(), reg.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("registry"), "Conflicting Registry", err.Error())
+		resp.Diagnostics.Append(conflictingRegistry(err))
 	}
 }
 
@@ -107,8 +105,7 @@ func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 // readContext bounds a read by the provider's timeout.
 func (b *dataSourceBase) readContext(ctx context.Context, resp *datasource.ReadResponse) (context.Context, context.CancelFunc, bool) {
 	if b.data == nil {
-		resp.Diagnostics.AddError("Provider Not Configured",
-			"The registry provider was not configured before this data source was read. This is a bug in the provider or in Terraform: please report it.")
+		resp.Diagnostics.Append(providerNotConfigured())
 		return ctx, func() {}, false
 	}
 	ctx = tflog.MaskMessageStrings(ctx, b.data.secrets...)
@@ -120,8 +117,8 @@ func (b *dataSourceBase) readContext(ctx context.Context, resp *datasource.ReadR
 // warnRateLimit adds a warning to the plan when a registry the image was
 // read from reported that few requests remain before its rate limit.
 func (b *dataSourceBase) warnRateLimit(img registry.Image, resp *datasource.ReadResponse) {
-	if w := b.data.client.RateLimitWarning(img); w != "" {
-		resp.Diagnostics.AddWarning("Registry Rate Limit Nearly Reached", w)
+	for _, rl := range b.data.client.LowRateLimits(img) {
+		resp.Diagnostics.Append(rateLimitNearlyReached(rl))
 	}
 }
 
@@ -130,7 +127,7 @@ func (b *dataSourceBase) warnRateLimit(img registry.Image, resp *datasource.Read
 func parseImage(image, reg types.String, resp *datasource.ReadResponse) (registry.Image, bool) {
 	img, err := registry.ParseImage(image.ValueString(), reg.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("image"), "Invalid Image", err.Error())
+		resp.Diagnostics.Append(invalidValue(path.Root("image"), "image", err))
 		return registry.Image{}, false
 	}
 	return img, true

@@ -3,39 +3,191 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
 )
 
-// addRegistryError reports a failed registry call: the summary says what
-// failed, the detail says what happened to which image on which registry,
-// then what the user can do.
-func addRegistryError(diags *diag.Diagnostics, summary string, err error) {
-	detail := err.Error()
-	var re *registry.Error
-	if errors.As(err, &re) {
-		detail += "\n\n" + re.Hint()
-	}
-	diags.AddError(summary, detail)
+// Every diagnostic the provider raises is made here, so that one failure
+// has one wording: the summary names what failed in Title Case, the detail
+// says what happened, to which image on which registry, and what the user
+// can do.
+
+// invalidValue reports a value its parser rejects, at its attribute: what
+// names the value ("timeout", "registry host", "filter").
+func invalidValue(at path.Path, what string, err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(at, "Invalid "+titleCase(what), err.Error())
 }
 
-// warnMirror warns that an image was read from a mirror, which may hold a
-// partial or stale tag list (goharbor/harbor#15513).
-func warnMirror(diags *diag.Diagnostics, img registry.Image, mirror string) {
-	if mirror == "" {
-		return
+// unknownValue reports a provider argument that is not known before the
+// plan: the provider must be configured before any data source is read.
+func unknownValue(at path.Path) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(at, "Value Not Known Before The Plan",
+		fmt.Sprintf("%s must be known before the plan: set it from variables or literals, not from resources that are yet to be created.", at))
+}
+
+// incompleteCredentials reports an auth block that cannot be used.
+func incompleteCredentials(at path.Path, detail string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(at, "Incomplete Credentials", detail)
+}
+
+// repeatedRegistry reports two auth blocks for one registry.
+func repeatedRegistry(at path.Path, host string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(at, "Repeated Registry",
+		fmt.Sprintf("More than one auth block is for %q (Docker Hub's docker.io, index.docker.io and registry-1.docker.io are one registry): keep one.", host))
+}
+
+// optionAttributes maps the registry client's options to the provider's
+// arguments they come from.
+var optionAttributes = map[string]string{
+	"Auth":             "auth",
+	"DockerConfigFile": "docker_config_file",
+	"Insecure":         "insecure_registries",
+	"CAFile":           "ca_file",
+	"Mirrors":          "mirrors",
+}
+
+// invalidConfiguration reports a provider configuration the registry
+// client cannot use, at the argument it came from when there is one.
+func invalidConfiguration(err error) diag.Diagnostic {
+	const summary = "Invalid Provider Configuration"
+	var optErr *registry.OptionError
+	if errors.As(err, &optErr) {
+		if attr, ok := optionAttributes[optErr.Field]; ok {
+			return diag.NewAttributeErrorDiagnostic(path.Root(attr), summary, err.Error())
+		}
 	}
-	diags.AddWarning("Read From A Mirror",
+	return diag.NewErrorDiagnostic(summary, err.Error())
+}
+
+// unexpectedProviderData reports a bug: a data source handed something
+// other than the provider's data.
+func unexpectedProviderData(got any) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Unexpected Provider Data",
+		fmt.Sprintf("The data source was handed %T instead of the provider's data. This is a bug in the provider: please report it.", got))
+}
+
+// providerNotConfigured reports a data source read before the provider
+// was configured.
+func providerNotConfigured() diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Provider Not Configured",
+		"The registry provider was not configured before this data source was read. This is a bug in the provider or in Terraform: please report it.")
+}
+
+// conflictingRegistry reports a registry host given twice, in image and in
+// registry.
+func conflictingRegistry(err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("registry"), "Conflicting Registry", err.Error())
+}
+
+// currentNotKept reports a current tag that the filter does not keep.
+func currentNotKept(current, filter string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("current"), "Current Tag Not Kept By Filter",
+		fmt.Sprintf("current tag %q is not one that filter %q keeps, so it cannot be compared with the newest tag. Set current to the tag in use, or change the filter so that it keeps that tag.", current, filter))
+}
+
+// noTagMatches reports a read where no tag was kept; detail explains it.
+func noTagMatches(detail string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("No Tag Matches", detail)
+}
+
+// cannotListTags reports a tag list the registry client could not read.
+func cannotListTags(err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Cannot List Tags", registryDetail(err))
+}
+
+// cannotReadDigest reports a digest the registry client could not read.
+func cannotReadDigest(err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Cannot Read Digest", registryDetail(err))
+}
+
+// registryDetail is the detail of a failed registry read: what happened,
+// then what the user can do.
+func registryDetail(err error) string {
+	var re *registry.Error
+	if !errors.As(err, &re) {
+		return err.Error()
+	}
+	return err.Error() + "\n\n" + hint(re)
+}
+
+// hint says, in one sentence or two, what the user can do about a failed
+// registry read.
+func hint(e *registry.Error) string {
+	reg, from := e.Registry, credentialSource(e.Credentials)
+	switch e.Kind() {
+	case registry.KindInternal:
+		return "This is a bug in the provider: please report it, with the error above."
+	case registry.KindInvalidTag:
+		return "Give a valid tag: letters, digits, '_', '.' and '-', at most 128 of them, not starting with '.' or '-'."
+	case registry.KindCredentialSource:
+		return "Fix the credential source named above, or give the credentials for " + reg + " in an auth block of the provider, which wins over every other source."
+	case registry.KindNotFoundOrDenied:
+		if e.Anonymous() {
+			return "The registry refused anonymous access to " + reg + ": check the image name first (Docker Hub's official images are library/<name>, and a typo reads as a private repository); if the repository is private, log in (docker login " + reg + "), or give credentials in an auth block of the provider or in REGISTRY_AUTH_* variables."
+		}
+		return "Check the image name first; then check that the credentials for " + reg + " (from " + from + ") may read this repository."
+	case registry.KindRefused:
+		if e.Anonymous() {
+			return "The registry refused anonymous access to " + reg + ": log in (docker login " + reg + "), or give credentials in an auth block of the provider or in REGISTRY_AUTH_* variables; also check the image name."
+		}
+		return "The registry refused the credentials for " + reg + " (from " + from + "): check the user name and password or token, and that they may read this repository."
+	case registry.KindNotFound:
+		return "The registry has no such repository or tag: check the image name and tag (some registries answer 404 instead of 401 to anonymous requests for private images)."
+	case registry.KindPullLimit:
+		return "Log in to " + reg + " to raise the limit (docker login, or an auth block), or pull through a mirror (the provider's mirrors argument, such as { \"docker.io\" = [\"mirror.gcr.io\"] }), then plan again."
+	case registry.KindRateLimited:
+		var wait *registry.RetryAfterError
+		if errors.As(e, &wait) {
+			return "The registry asked for more than the provider's timeout leaves: plan again later, or raise timeout in the provider block."
+		}
+		return "The registry is rate-limiting these requests: log in to raise the limit, use a mirror, or try again later."
+	case registry.KindUnavailable:
+		return "The registry failed to answer: try again later."
+	case registry.KindTimeout:
+		return "The registry did not answer within the provider's timeout: check that it is reachable, or raise timeout in the provider block."
+	case registry.KindCanceled:
+		return "The read was cancelled."
+	case registry.KindUnreachable:
+		return "Check that the registry host is right and reachable from here (proxy settings, DNS, TLS certificates: a registry whose certificate a private CA signed needs that CA in ca_file, and a plain-HTTP registry that is not on loopback must be listed in insecure_registries)."
+	}
+	return "Check the image name and the registry."
+}
+
+// credentialSource says where credentials came from, in the provider's
+// words.
+func credentialSource(s string) string {
+	if s == registry.SourceOptions {
+		return "the provider's auth block"
+	}
+	return s
+}
+
+// rateLimitNearlyReached warns that a registry reported few requests left.
+func rateLimitNearlyReached(rl registry.RateLimit) diag.Diagnostic {
+	limit := ""
+	if rl.Limit != "" {
+		limit = " of " + rl.Limit
+	}
+	return diag.NewWarningDiagnostic("Registry Rate Limit Nearly Reached",
+		fmt.Sprintf("Registry %s reports %d requests left%s. Log in to raise the limit (docker login, or an auth block), use a mirror (the provider's mirrors argument), or plan less often.", rl.Registry, rl.Remaining, limit))
+}
+
+// readFromMirror warns that an image was read from a mirror, which may hold
+// a partial or stale tag list (goharbor/harbor#15513).
+func readFromMirror(img registry.Image, mirror string) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Read From A Mirror",
 		fmt.Sprintf("Registry %s could not answer for %s, so it was read from the mirror %s. A mirror or pull-through cache may hold a partial or stale tag list, so a newer tag may exist; plan again once %s answers.", img.Registry, img.Name, mirror, img.Registry))
 }
 
-// warnMayBeCut warns that a registry ignored paging and sent a list that
+// tagListMayBeCut warns that a registry ignored paging and sent a list that
 // may end at its own page size.
-func warnMayBeCut(diags *diag.Diagnostics, img registry.Image, tags int) {
-	diags.AddWarning("Tag List May Be Incomplete",
+func tagListMayBeCut(img registry.Image, tags int) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Tag List May Be Incomplete",
 		fmt.Sprintf("Registry %s ignores the paging parameters of its tag list, and its whole list for %s held exactly %d tags, as many as one page: the registry may have cut it at its page size, so newer tags may exist beyond it.", img.Registry, img.Name, tags))
 }
 
@@ -47,4 +199,13 @@ func recoverRead(resp *datasource.ReadResponse) {
 		resp.Diagnostics.AddError("Internal Error",
 			fmt.Sprintf("The read failed with an internal error: %v. This is a bug in the provider: please report it, with this message.", r))
 	}
+}
+
+// titleCase capitalises each word: "registry host" → "Registry Host".
+func titleCase(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		words[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	return strings.Join(words, " ")
 }

@@ -117,18 +117,20 @@ func (d *imageDigestDataSource) Read(ctx context.Context, req datasource.ReadReq
 	} else {
 		p, perr := registry.ParsePlatform(m.Platform.ValueString())
 		if perr != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("platform"), "Invalid Platform", perr.Error())
+			resp.Diagnostics.Append(invalidValue(path.Root("platform"), "platform", perr))
 			return
 		}
 		read, err = d.data.client.PlatformDigest(ctx, img, tag, p)
 	}
 	if err != nil {
-		addRegistryError(&resp.Diagnostics, "Cannot Read Digest", err)
+		resp.Diagnostics.Append(cannotReadDigest(err))
 		return
 	}
 
 	digest := read.Digest
-	warnMirror(&resp.Diagnostics, img, read.Mirror)
+	if read.Mirror != "" {
+		resp.Diagnostics.Append(readFromMirror(img, read.Mirror))
+	}
 	m.Digest = types.StringValue(digest)
 	m.ImageRef = types.StringValue(img.Name + ":" + tag)
 	m.PinnedRef = types.StringValue(img.Name + ":" + tag + "@" + digest)

@@ -150,21 +150,21 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 	filter, err := filterOf(m.Filter)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("filter"), "Invalid Filter", err.Error())
+		resp.Diagnostics.Append(invalidValue(path.Root("filter"), "filter", err))
 		return
 	}
 	var constraint *tagfilter.Constraint
 	if !m.Constraint.IsNull() {
 		constraint, err = tagfilter.ParseConstraint(m.Constraint.ValueString())
 		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("constraint"), "Invalid Constraint", err.Error())
+			resp.Diagnostics.Append(invalidValue(path.Root("constraint"), "constraint", err))
 			return
 		}
 	}
 
 	list, err := d.data.client.ListTags(ctx, img)
 	if err != nil {
-		addRegistryError(&resp.Diagnostics, "Cannot List Tags", err)
+		resp.Diagnostics.Append(cannotListTags(err))
 		return
 	}
 	tags := list.Tags
@@ -182,19 +182,21 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 		"tag":                    sel.Tag,
 	})
 	if !sel.Found() {
-		resp.Diagnostics.AddError("No Tag Matches", noMatchDetail(img.Name, img.Registry, filter, constraint, tags, sel))
+		resp.Diagnostics.Append(noTagMatches(noMatchDetail(img.Name, img.Registry, filter, constraint, tags, sel)))
 		return
 	}
 
 	read, err := d.data.client.ListedDigest(ctx, img, list, sel.Tag)
 	if err != nil {
-		addRegistryError(&resp.Diagnostics, "Cannot Read Digest", err)
+		resp.Diagnostics.Append(cannotReadDigest(err))
 		return
 	}
 	digest := read.Digest
-	warnMirror(&resp.Diagnostics, img, read.Mirror)
+	if read.Mirror != "" {
+		resp.Diagnostics.Append(readFromMirror(img, read.Mirror))
+	}
 	if list.MayBeCut {
-		warnMayBeCut(&resp.Diagnostics, img, list.Listed)
+		resp.Diagnostics.Append(tagListMayBeCut(img, list.Listed))
 	}
 
 	m.Tag = types.StringValue(sel.Tag)
@@ -206,7 +208,7 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if !m.Current.IsNull() {
 		kind, err := filter.Update(m.Current.ValueString(), sel.Tag)
 		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("current"), "Current Tag Not Kept By Filter", err.Error())
+			resp.Diagnostics.Append(currentNotKept(m.Current.ValueString(), filter.String()))
 			return
 		}
 		m.UpdateKind = types.StringValue(string(kind))
@@ -277,7 +279,6 @@ func (currentKeptValidator) ValidateDataSource(ctx context.Context, req datasour
 		return // the filter's own validator reports it
 	}
 	if !filter.Keep(current.ValueString()) {
-		resp.Diagnostics.AddAttributeError(path.Root("current"), "Current Tag Not Kept By Filter",
-			fmt.Sprintf("current tag %q is not one that filter %q keeps, so it cannot be compared with the newest tag. Set current to the tag in use, or change the filter so that it keeps that tag.", current.ValueString(), filter.String()))
+		resp.Diagnostics.Append(currentNotKept(current.ValueString(), filter.String()))
 	}
 }

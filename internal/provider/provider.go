@@ -2,8 +2,8 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -189,13 +190,13 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if cfg.InsecureRegistries.IsUnknown() {
-		resp.Diagnostics.AddAttributeError(path.Root("insecure_registries"), "Unknown Insecure Registries",
-			"insecure_registries must be known before the plan: set it from variables or literals, not from resources that are yet to be created.")
-	}
-	if cfg.Timeout.IsUnknown() {
-		resp.Diagnostics.AddAttributeError(path.Root("timeout"), "Unknown Timeout",
-			"timeout must be known before the plan: set it from variables or literals, not from resources that are yet to be created.")
+	for attr, v := range map[string]attr.Value{
+		"docker_config_file": cfg.DockerConfigFile, "insecure_registries": cfg.InsecureRegistries, "ca_file": cfg.CAFile,
+		"mirrors": cfg.Mirrors, "max_concurrent_requests": cfg.MaxConcurrent, "timeout": cfg.Timeout,
+	} {
+		if v.IsUnknown() {
+			resp.Diagnostics.Append(unknownValue(path.Root(attr)))
+		}
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -205,7 +206,7 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 	if !cfg.Timeout.IsNull() {
 		d, err := parseTimeout(cfg.Timeout.ValueString())
 		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("timeout"), "Invalid Timeout", err.Error())
+			resp.Diagnostics.Append(invalidValue(path.Root("timeout"), "timeout", err))
 			return
 		}
 		data.timeout = d
@@ -226,21 +227,21 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.Append(cfg.Mirrors.ElementsAs(ctx, &opts.Mirrors, false)...)
 	}
 	opts.Auth = authOptions(cfg.Auth, &resp.Diagnostics)
+	env, err := registry.CredentialsFromEnv(os.Environ())
+	if err != nil {
+		resp.Diagnostics.Append(invalidConfiguration(err))
+	}
+	opts.EnvAuth = env
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	client, err := registry.New(opts)
 	if err != nil {
-		var optErr *registry.OptionError
-		if errors.As(err, &optErr) {
-			resp.Diagnostics.AddAttributeError(path.Root(optErr.Option), "Invalid Provider Configuration", err.Error())
-		} else {
-			resp.Diagnostics.AddError("Cannot Configure The Registry Provider", err.Error())
-		}
+		resp.Diagnostics.Append(invalidConfiguration(err))
 		return
 	}
 	data.client = client
-	data.secrets = client.Secrets()
+	data.secrets = secretsOf(opts.Auth, opts.EnvAuth)
 	tflog.Debug(ctx, "configured the registry client", map[string]any{
 		"timeout":             data.timeout.String(),
 		"insecure_registries": opts.Insecure,
@@ -250,33 +251,45 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 	resp.DataSourceData = data
 }
 
+// secretsOf returns the passwords and tokens among credentials, to mask in
+// every log line as a second line of defence: none is ever logged.
+func secretsOf(creds ...map[string]registry.Credential) []string {
+	var out []string
+	for _, byHost := range creds {
+		for _, c := range byHost {
+			for _, s := range []string{c.Password, c.Token} {
+				if s != "" {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
+}
+
 // authOptions turns the auth blocks into credentials by registry host,
-// reporting incomplete or repeated blocks at their path.
+// reporting unknown, incomplete or repeated blocks at their path.
 func authOptions(blocks []authModel, diags *diag.Diagnostics) map[string]registry.Credential {
 	out := make(map[string]registry.Credential, len(blocks))
 	for i, b := range blocks {
 		at := path.Root("auth").AtListIndex(i)
 		if b.Registry.IsUnknown() || b.Username.IsUnknown() || b.Password.IsUnknown() || b.Token.IsUnknown() {
-			diags.AddAttributeError(at, "Unknown Credentials",
-				"The credentials in this auth block must be known before the plan: set them from variables, not from resources that are yet to be created.")
+			diags.Append(unknownValue(at))
 			continue
 		}
 		c := registry.Credential{Username: b.Username.ValueString(), Password: b.Password.ValueString(), Token: b.Token.ValueString()}
 		host := b.Registry.ValueString()
 		switch {
 		case c.Token == "" && c.Password == "":
-			diags.AddAttributeError(at, "Incomplete Credentials",
-				fmt.Sprintf("The auth block for %q has neither password nor token: give username and password, or token.", host))
+			diags.Append(incompleteCredentials(at, fmt.Sprintf("The auth block for %q has neither password nor token: give username and password, or token.", host)))
 			continue
 		case c.Password != "" && c.Username == "":
-			diags.AddAttributeError(at.AtName("username"), "Incomplete Credentials",
-				fmt.Sprintf("The auth block for %q has a password but no username: give the username too.", host))
+			diags.Append(incompleteCredentials(at.AtName("username"), fmt.Sprintf("The auth block for %q has a password but no username: give the username too.", host)))
 			continue
 		}
 		key := registry.CanonicalHost(host)
 		if _, dup := out[key]; dup {
-			diags.AddAttributeError(at.AtName("registry"), "Repeated Registry",
-				fmt.Sprintf("More than one auth block is for %q: keep one.", host))
+			diags.Append(repeatedRegistry(at.AtName("registry"), host))
 			continue
 		}
 		out[key] = c

@@ -27,18 +27,6 @@ func (v parsed) ValidateString(_ context.Context, req validator.StringRequest, r
 		return
 	}
 	if err := v.parse(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+titleCase(v.what), err.Error())
+		resp.Diagnostics.Append(invalidValue(req.Path, v.what, err))
 	}
-}
-
-func titleCase(s string) string {
-	out := []byte(s)
-	up := true
-	for i, c := range out {
-		if up && c >= 'a' && c <= 'z' {
-			out[i] = c - 'a' + 'A'
-		}
-		up = c == ' '
-	}
-	return string(out)
 }

@@ -123,7 +123,7 @@ func LoadDockerConfig(path string) (*DockerConfig, error) {
 	if path != "" {
 		cf, err := readDockerConfig(path)
 		if err != nil {
-			return nil, &OptionError{Option: "docker_config_file", Err: err}
+			return nil, &OptionError{Field: "DockerConfigFile", Err: err}
 		}
 		return cf, nil
 	}
@@ -173,7 +173,7 @@ func DockerConfigFromEnv() (*DockerConfig, error) {
 func readDockerConfig(path string) (*DockerConfig, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read Docker config %s: %w; give the path of an existing file, or leave docker_config_file unset", path, err)
+		return nil, fmt.Errorf("cannot read the Docker config %s: %w", path, err)
 	}
 	cf := configfile.New(path)
 	if err := cf.LoadFromReader(bytes.NewReader(data)); err != nil {
@@ -284,8 +284,16 @@ func helperKey(host string) string {
 	return host
 }
 
-// anonymous is the source of a registry's credentials when there are none.
-const anonymous = "none (anonymous)"
+// Where credentials came from, as Error.Credentials names them; other
+// sources are named by their file or credential helper.
+const (
+	// SourceOptions is Options.Auth.
+	SourceOptions = "the client's options (Options.Auth)"
+	// SourceEnvironment is the REGISTRY_AUTH_* variables.
+	SourceEnvironment = "the REGISTRY_AUTH_* environment variables"
+	// SourceAnonymous means there were none.
+	SourceAnonymous = "none (anonymous)"
+)
 
 // keychain resolves a repository's credentials from, in order: the
 // provider's auth blocks, the environment, DOCKER_AUTH_CONFIG, the Docker
@@ -344,10 +352,10 @@ func (k *keychain) key(img Image) string {
 func (k *keychain) resolve(ctx context.Context, host, repository string) (authn.Authenticator, string, error) {
 	host = CanonicalHost(host)
 	if c, ok := k.explicit[host]; ok {
-		return c.authenticator(), "the provider's auth block", nil
+		return c.authenticator(), SourceOptions, nil
 	}
 	if c, ok := k.env[host]; ok {
-		return c.authenticator(), "the REGISTRY_AUTH_* environment variables", nil
+		return c.authenticator(), SourceEnvironment, nil
 	}
 	for _, d := range k.configs {
 		cred, source, found, err := d.lookup(ctx, host, repository)
@@ -361,5 +369,5 @@ func (k *keychain) resolve(ctx context.Context, host, repository string) (authn.
 	if auth, source, err := cloudCredentials(ctx, host); err != nil || auth != nil {
 		return auth, source, err
 	}
-	return authn.Anonymous, anonymous, nil
+	return authn.Anonymous, SourceAnonymous, nil
 }

@@ -120,8 +120,8 @@ func TestPlainHTTPRefused(t *testing.T) {
 		if resp != nil {
 			_ = resp.Body.Close()
 		}
-		if !errors.Is(err, ErrPlainHTTP) || !strings.Contains(err.Error(), "insecure_registries") {
-			t.Errorf("GET %s: %v, want ErrPlainHTTP naming insecure_registries", u, err)
+		if !errors.Is(err, ErrPlainHTTP) || !strings.Contains(err.Error(), "listed as insecure") {
+			t.Errorf("GET %s: %v, want ErrPlainHTTP saying which hosts may use it", u, err)
 		}
 	}
 }

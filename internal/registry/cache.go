@@ -73,8 +73,8 @@ func (m *memo[V]) peek(key string) (V, bool) {
 
 // recovered runs fetch and turns a panic in it into an error, so that a
 // bug on a read path (here or in a library: ecr-login panics on a broken
-// AWS configuration) fails that read instead of crashing the provider and
-// every data source of the plan with it. singleflight would re-panic it in
+// AWS configuration) fails that read instead of crashing the process and
+// every read in it. singleflight would re-panic it in
 // a goroutine that nothing can recover.
 func recovered[V any](ctx context.Context, fetch func(context.Context) (V, error)) (v V, err error) {
 	defer func() {

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
@@ -23,9 +22,12 @@ type LogFunc func(ctx context.Context, msg string, fields map[string]any)
 
 // Options configure a Client.
 type Options struct {
-	// Auth holds credentials given in the provider's configuration, by
-	// registry host. They win over every other source for their registry.
+	// Auth holds credentials by registry host. They win over every other
+	// source for their registry.
 	Auth map[string]Credential
+	// EnvAuth holds credentials by registry host read from the environment
+	// (see CredentialsFromEnv); they come after Auth.
+	EnvAuth map[string]Credential
 	// DockerConfigFile is a Docker config file to read instead of the
 	// default ($DOCKER_CONFIG/config.json, then ~/.docker/config.json).
 	DockerConfigFile string
@@ -68,7 +70,7 @@ func New(o Options) (*Client, error) {
 	insecure := make(map[string]bool, len(o.Insecure))
 	for _, h := range o.Insecure {
 		if err := CheckRegistryHost(h); err != nil {
-			return nil, &OptionError{Option: "insecure_registries", Err: err}
+			return nil, &OptionError{Field: "Insecure", Err: err}
 		}
 		insecure[CanonicalHost(h)] = true
 	}
@@ -108,16 +110,16 @@ func mirrorOptions(in map[string][]string) (map[string][]string, error) {
 	given := map[string]string{}
 	for _, from := range slices.Sorted(maps.Keys(in)) {
 		if err := CheckRegistryHost(from); err != nil {
-			return nil, &OptionError{Option: "mirrors", Err: err}
+			return nil, &OptionError{Field: "Mirrors", Err: err}
 		}
 		host := CanonicalHost(from)
 		if other, dup := given[host]; dup {
-			return nil, &OptionError{Option: "mirrors", Err: fmt.Errorf("%q and %q name the same registry: merge their mirrors into one entry", other, from)}
+			return nil, &OptionError{Field: "Mirrors", Err: fmt.Errorf("%q and %q name the same registry: merge their mirrors into one entry", other, from)}
 		}
 		given[host] = from
 		for _, m := range in[from] {
 			if err := CheckRegistryHost(m); err != nil {
-				return nil, &OptionError{Option: "mirrors", Err: fmt.Errorf("[%q]: %w", from, err)}
+				return nil, &OptionError{Field: "Mirrors", Err: fmt.Errorf("[%q]: %w", from, err)}
 			}
 			out[host] = append(out[host], CanonicalHost(m))
 		}
@@ -125,34 +127,17 @@ func mirrorOptions(in map[string][]string) (map[string][]string, error) {
 	return out, nil
 }
 
-// Secrets returns the passwords and tokens the client was given, in its
-// options and in the REGISTRY_AUTH_* variables, so that the caller can mask
-// them in its logs.
-func (c *Client) Secrets() []string {
-	var out []string
-	for _, creds := range []map[string]Credential{c.keychain.explicit, c.keychain.env} {
-		for _, cred := range creds {
-			for _, s := range []string{cred.Password, cred.Token} {
-				if s != "" {
-					out = append(out, s)
-				}
-			}
+// LowRateLimits returns, once per registry, the rate limits that the
+// registries img is read from (the registry and its mirrors) reported to be
+// nearly reached.
+func (c *Client) LowRateLimits(img Image) []RateLimit {
+	var out []RateLimit
+	for _, on := range append([]Image{img}, c.mirrorsOf(img)...) {
+		if rl, ok := c.limits.low(on.Registry); ok {
+			out = append(out, rl)
 		}
 	}
 	return out
-}
-
-// RateLimitWarning returns, once per registry, a warning when a registry
-// that img is read from reported that few requests remain before its rate
-// limit; "" otherwise.
-func (c *Client) RateLimitWarning(img Image) string {
-	var out []string
-	for _, cand := range append([]Image{img}, c.mirrorsOf(img)...) {
-		if w := c.limits.warning(cand.Registry); w != "" {
-			out = append(out, w)
-		}
-	}
-	return strings.Join(out, "\n")
 }
 
 // explain adds to a failed call's error where the credentials came from,
@@ -173,13 +158,13 @@ func newKeychain(o Options, log LogFunc) (*keychain, error) {
 	explicit := make(map[string]Credential, len(o.Auth))
 	for host, c := range o.Auth {
 		if err := CheckRegistryHost(host); err != nil {
-			return nil, &OptionError{Option: "auth", Err: err}
+			return nil, &OptionError{Field: "Auth", Err: err}
 		}
 		explicit[CanonicalHost(host)] = c
 	}
-	env, err := CredentialsFromEnv(os.Environ())
-	if err != nil {
-		return nil, err
+	env := make(map[string]Credential, len(o.EnvAuth))
+	for host, c := range o.EnvAuth {
+		env[CanonicalHost(host)] = c
 	}
 	var configs []*DockerConfig
 	fromEnv, err := DockerConfigFromEnv()
@@ -207,14 +192,14 @@ func rootCAs(caFile string) (*x509.CertPool, error) {
 	}
 	pem, err := os.ReadFile(caFile)
 	if err != nil {
-		return nil, &OptionError{Option: "ca_file", Err: fmt.Errorf("cannot read %s: %w; give the path of an existing PEM file, or leave ca_file unset", caFile, err)}
+		return nil, &OptionError{Field: "CAFile", Err: fmt.Errorf("cannot read the CA file %s: %w", caFile, err)}
 	}
 	pool, err := x509.SystemCertPool()
 	if err != nil || pool == nil {
 		pool = x509.NewCertPool()
 	}
 	if !pool.AppendCertsFromPEM(pem) {
-		return nil, &OptionError{Option: "ca_file", Err: fmt.Errorf("%s holds no PEM certificate: give a file of one or more \"-----BEGIN CERTIFICATE-----\" blocks", caFile)}
+		return nil, &OptionError{Field: "CAFile", Err: fmt.Errorf("%s holds no PEM certificate: give a file of one or more \"-----BEGIN CERTIFICATE-----\" blocks", caFile)}
 	}
 	return pool, nil
 }
@@ -241,7 +226,7 @@ func newHostTransport(insecure map[string]bool, roots *x509.CertPool) http.Round
 		TLSClientConfig:        &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: roots},
 	}
 	unverified := base.Clone()
-	unverified.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: true} //nolint:gosec // only for hosts the user listed in insecure_registries
+	unverified.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: true} //nolint:gosec // only for hosts listed in Options.Insecure
 	return &hostTransport{verified: base, unverified: unverified, insecure: insecure}
 }
 
@@ -260,7 +245,7 @@ type hostTransport struct {
 func (t *hostTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	listed := t.insecure[CanonicalHost(req.URL.Host)]
 	if req.URL.Scheme == "http" && !listed && !IsLoopback(req.URL.Host) {
-		return nil, fmt.Errorf("%w to %s: only loopback hosts and hosts listed in insecure_registries may be reached over plain HTTP (the registry may not answer HTTPS, or its certificate may not be trusted: give its CA in ca_file)", ErrPlainHTTP, req.URL.Host)
+		return nil, fmt.Errorf("%w to %s: only loopback hosts and hosts listed as insecure may be reached over plain HTTP", ErrPlainHTTP, req.URL.Host)
 	}
 	if listed {
 		return t.unverified.RoundTrip(req)

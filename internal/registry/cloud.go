@@ -75,7 +75,7 @@ func ecrCredentials(ctx context.Context, host string) (authn.Authenticator, erro
 	case errors.As(err, &cfgErr):
 		return nil, err
 	case err != nil:
-		return nil, fmt.Errorf("cannot get Amazon ECR credentials for registry %s from the AWS default credential chain (environment, shared config and credentials files, SSO, instance or task role): %w; configure AWS credentials with access to ecr:GetAuthorizationToken, or give credentials in an auth block", host, err)
+		return nil, fmt.Errorf("cannot get Amazon ECR credentials for registry %s from the AWS default credential chain (environment, shared config and credentials files, SSO, instance or task role): %w; configure AWS credentials with access to ecr:GetAuthorizationToken", host, err)
 	}
 	return authn.FromConfig(authn.AuthConfig{Username: cfg.user, Password: cfg.password}), nil
 }

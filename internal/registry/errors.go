@@ -43,55 +43,99 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Hint says what the user can do about the error, in one sentence.
-func (e *Error) Hint() string {
-	var netErr net.Error
-	var credErr *CredentialError
-	var pullErr *PullLimitError
-	var denied *DeniedError
-	var panicErr *PanicError
+// Kind is what kind of failure an Error is, for the caller to say what the
+// user can do about it.
+type Kind int
+
+// The kinds of failure, from the most specific.
+const (
+	// KindOther is none of the below.
+	KindOther Kind = iota
+	// KindInternal is a bug: a panic on a read path, recovered.
+	KindInternal
+	// KindInvalidTag is a tag that is not a valid tag; nothing was sent.
+	KindInvalidTag
+	// KindCredentialSource is a credential source that failed (a
+	// credential helper, a cloud's credential chain).
+	KindCredentialSource
+	// KindNotFoundOrDenied is a 401 or 403 that persisted after a new
+	// token: the repository does not exist, or the credentials may not
+	// read it.
+	KindNotFoundOrDenied
+	// KindRefused is a 401 or 403 to the credentials sent (or to none).
+	KindRefused
+	// KindNotFound is a 404.
+	KindNotFound
+	// KindPullLimit is a pull rate limit (Docker Hub's), not worth a retry.
+	KindPullLimit
+	// KindRateLimited is a 429 that lasted through the retries, or a
+	// Retry-After longer than the time left.
+	KindRateLimited
+	// KindUnavailable is a 5xx that lasted through the retries.
+	KindUnavailable
+	// KindTimeout is a read that ran out of time.
+	KindTimeout
+	// KindCanceled is a read that was cancelled.
+	KindCanceled
+	// KindUnreachable is a registry that could not be reached: DNS, a
+	// refused connection, TLS, a proxy, or plain HTTP refused.
+	KindUnreachable
+)
+
+// Kind says what kind of failure the error is.
+func (e *Error) Kind() Kind {
+	var (
+		netErr  net.Error
+		credErr *CredentialError
+		pullErr *PullLimitError
+		waitErr *RetryAfterError
+		denied  *DeniedError
+		panics  *PanicError
+	)
 	switch {
-	case errors.As(e.Err, &panicErr):
-		return "This is a bug in the provider: please report it, with the error above."
+	case errors.As(e.Err, &panics):
+		return KindInternal
 	case errors.Is(e.Err, ErrInvalidTag):
-		return "Give a valid tag: letters, digits, '_', '.' and '-', at most 128 of them."
-	case errors.As(e.Err, &denied) && (e.Credentials == "" || e.Credentials == anonymous):
-		return "The registry refused anonymous access to " + e.Registry + ": check the image name first (Docker Hub's official images are library/<name>, and a typo reads as a private repository); if the repository is private, log in (docker login " + e.Registry + "), or give credentials in an auth block of the provider or in REGISTRY_AUTH_* variables."
-	case errors.As(e.Err, &denied):
-		return "Check the image name first; then check that the credentials for " + e.Registry + " (from " + e.Credentials + ") may read this repository."
-	case errors.As(e.Err, &pullErr):
-		return "Log in to " + e.Registry + " to raise the limit (docker login, or an auth block), or pull through a mirror (the provider's mirrors argument, such as { \"docker.io\" = [\"mirror.gcr.io\"] }), then plan again."
+		return KindInvalidTag
 	case errors.As(e.Err, &credErr):
-		return "Fix the credential source named above, or give the credentials for " + e.Registry + " in an auth block of the provider, which wins over every other source."
+		return KindCredentialSource
+	case errors.As(e.Err, &denied):
+		return KindNotFoundOrDenied
+	case errors.As(e.Err, &pullErr):
+		return KindPullLimit
 	case errors.Is(e.Err, context.DeadlineExceeded):
-		return "The registry did not answer within the provider's timeout: check that it is reachable, or raise timeout in the provider block."
+		return KindTimeout
 	case errors.Is(e.Err, context.Canceled):
-		return "The read was cancelled."
-	case (e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden) && (e.Credentials == "" || e.Credentials == anonymous):
-		return "The registry refused anonymous access to " + e.Registry + ": log in (docker login " + e.Registry + "), or give credentials in an auth block of the provider or in REGISTRY_AUTH_* variables; also check the image name."
+		return KindCanceled
 	case e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden:
-		return "The registry refused the credentials for " + e.Registry + " (from " + e.Credentials + "): check the user name and password or token, and that they may read this repository."
+		return KindRefused
 	case e.Status == http.StatusNotFound:
-		return "The registry has no such repository or tag: check the image name and tag (some registries answer 404 instead of 401 to anonymous requests for private images)."
-	case e.Status == http.StatusTooManyRequests:
-		return "The registry is rate-limiting these requests: log in to raise the limit, use a mirror, or try again later."
+		return KindNotFound
+	case e.Status == http.StatusTooManyRequests, errors.As(e.Err, &waitErr):
+		return KindRateLimited
 	case e.Status >= 500:
-		return "The registry failed to answer: try again later."
-	case errors.As(e.Err, &netErr):
-		return "Check that the registry host is right and reachable from here (proxy settings, DNS, TLS certificates; a plain-HTTP registry that is not on loopback must be listed in insecure_registries)."
+		return KindUnavailable
+	case errors.Is(e.Err, ErrPlainHTTP), errors.As(e.Err, &netErr):
+		return KindUnreachable
 	}
-	return "Check the image name and the registry."
+	return KindOther
 }
 
-// OptionError is an option of New that cannot be used. Option names it as
-// the provider's argument does ("ca_file", "mirrors"), so that the provider
-// can point its error at that argument.
+// Anonymous reports whether the request that failed carried no
+// credentials.
+func (e *Error) Anonymous() bool {
+	return e.Credentials == "" || e.Credentials == SourceAnonymous
+}
+
+// OptionError is an option of New that cannot be used. Field names it as
+// Options does ("CAFile", "Mirrors"), so that the caller can point its
+// error at the setting the option came from.
 type OptionError struct {
-	Option string
-	Err    error
+	Field string
+	Err   error
 }
 
-func (e *OptionError) Error() string { return e.Option + ": " + e.Err.Error() }
+func (e *OptionError) Error() string { return e.Err.Error() }
 
 func (e *OptionError) Unwrap() error { return e.Err }
 

@@ -51,7 +51,7 @@ func (c *Client) pingScheme(ctx context.Context, host, scheme string) (pinged, e
 	case http.StatusUnauthorized:
 		ch, ok := pickChallenge(parseChallenges(resp.Header.Values("WWW-Authenticate")))
 		if !ok {
-			return pinged{}, fmt.Errorf("the registry asks for authentication (HTTP 401) with a challenge the provider cannot answer (%q): it speaks neither Bearer tokens nor Basic auth", shorten(resp.Header.Get("WWW-Authenticate")))
+			return pinged{}, fmt.Errorf("the registry asks for authentication (HTTP 401) with a challenge the client cannot answer (%q): it speaks neither Bearer tokens nor Basic auth", shorten(resp.Header.Get("WWW-Authenticate")))
 		}
 		return pinged{scheme: scheme, challenge: ch}, nil
 	}

@@ -1,15 +1,14 @@
 package registry
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"sync"
 )
 
 // rateLimits remembers, per registry host, the lowest ratelimit-remaining a
-// registry reported and its ratelimit-limit, so that the provider can warn
-// before a plan runs into the limit.
+// registry reported and its ratelimit-limit, so that the caller can warn
+// before its reads run into the limit.
 type rateLimits struct {
 	mu     sync.Mutex
 	byHost map[string]*rateLimit
@@ -48,25 +47,30 @@ func (r *rateLimits) observe(host string, h map[string][]string) {
 	}
 }
 
-// warning returns, once per host, a warning when the registry reported
-// that fewer than a tenth of its limit (or fewer than 10 requests) remain.
-func (r *rateLimits) warning(host string) string {
+// RateLimit is what a registry reported of its rate limit: the fewest
+// requests it said were left, and its limit.
+type RateLimit struct {
+	Registry  string
+	Remaining int
+	// Limit is the limit and its window, such as "100 pulls per 6h0m0s";
+	// "" when the registry did not say.
+	Limit string
+}
+
+// low returns, once per host, what the registry reported when fewer than a
+// tenth of its limit (or fewer than 10 requests) remain.
+func (r *rateLimits) low(host string) (RateLimit, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	rl := r.byHost[host]
 	if rl == nil || rl.warned {
-		return ""
+		return RateLimit{}, false
 	}
-	low := rl.remaining < 10 || (rl.limit > 0 && rl.remaining*10 < rl.limit)
-	if !low {
-		return ""
+	if rl.remaining >= 10 && (rl.limit == 0 || rl.remaining*10 >= rl.limit) {
+		return RateLimit{}, false
 	}
 	rl.warned = true
-	limit := ""
-	if rl.window != "" {
-		limit = " of " + rl.window
-	}
-	return fmt.Sprintf("Registry %s reports %d requests left%s. Log in to raise the limit (docker login, or an auth block), use a mirror (the provider's mirrors argument), or plan less often.", host, rl.remaining, limit)
+	return RateLimit{Registry: host, Remaining: rl.remaining, Limit: rl.window}, true
 }
 
 // firstNumber reads the number before any ";" in a header's first value.

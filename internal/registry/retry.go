@@ -203,7 +203,7 @@ type RetryAfterError struct {
 }
 
 func (e *RetryAfterError) Error() string {
-	return fmt.Sprintf("the registry answered HTTP %d %s and asked to wait %s before trying again (Retry-After), more than the provider's timeout leaves (after %d attempts)",
+	return fmt.Sprintf("the registry answered HTTP %d %s and asked to wait %s before trying again (Retry-After), more than the time left for the read (after %d attempts)",
 		e.Status, http.StatusText(e.Status), e.Wait.Round(time.Second), e.Attempts)
 }
 

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
@@ -263,5 +264,69 @@ func TestFullPageEndingInAnInvalidTag(t *testing.T) {
 	}
 	if len(lasts) != 2 || lasts[1] != "1.997" {
 		t.Errorf("asked with last = %q, want the first page, then last=1.997", lasts)
+	}
+}
+
+// TestPageCap: a registry whose Link never ends stops at MaxPages with an
+// error that names the cap.
+func TestPageCap(t *testing.T) {
+	t.Parallel()
+	var pages atomic.Int64
+	img := server(t, func(w http.ResponseWriter, req *http.Request) {
+		n := pages.Add(1)
+		w.Header().Set("Link", fmt.Sprintf(`</v2/team/x/tags/list?page=%d>; rel="next"`, n))
+		_, _ = fmt.Fprintf(w, `{"name":"team/x","tags":["%d"]}`, n)
+	})
+	_, err := newClient(t).ListTags(t.Context(), img)
+	if err == nil || !strings.Contains(err.Error(), "safety cap of 10000 pages") {
+		t.Fatalf("ListTags = %v, want the page cap named", err)
+	}
+	if got := pages.Load(); got != MaxPages {
+		t.Errorf("read %d pages, want %d", got, MaxPages)
+	}
+}
+
+// TestResponseCap: a response past MaxResponseBytes is an error that names
+// the cap, not a truncated list.
+func TestResponseCap(t *testing.T) {
+	t.Parallel()
+	img := server(t, func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"name":"team/x","tags":["`))
+		chunk := []byte(strings.Repeat("a", 1<<20))
+		for range 65 {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+		_, _ = w.Write([]byte(`"]}`))
+	})
+	_, err := newClient(t).ListTags(t.Context(), img)
+	if err == nil || !strings.Contains(err.Error(), "safety cap of 64 MiB") {
+		t.Fatalf("ListTags = %v, want the response cap named", err)
+	}
+}
+
+// TestRegistryIgnoringPageSize: a registry that ignores n and sends every
+// tag in one answer, without a Link, is read in one request.
+func TestRegistryIgnoringPageSize(t *testing.T) {
+	t.Parallel()
+	var requests atomic.Int64
+	img := server(t, func(w http.ResponseWriter, req *http.Request) {
+		requests.Add(1)
+		if req.URL.Query().Get("n") != "1000" {
+			t.Errorf("asked for page size %q, want 1000", req.URL.Query().Get("n"))
+		}
+		tags := make([]string, 2500)
+		for i := range tags {
+			tags[i] = fmt.Sprintf(`"1.%d"`, i)
+		}
+		_, _ = fmt.Fprintf(w, `{"name":"team/x","tags":[%s]}`, strings.Join(tags, ","))
+	})
+	list, err := newClient(t).ListTags(t.Context(), img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Tags) != 2500 || requests.Load() != 1 {
+		t.Errorf("got %d tags in %d requests, want 2500 in 1", len(list.Tags), requests.Load())
 	}
 }

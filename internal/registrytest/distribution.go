@@ -87,7 +87,7 @@ func WithAnonymousPull() Option {
 }
 
 // NewDistribution starts the CNCF distribution registry (the version pinned
-// in tools/registry/go.mod; see [BinaryEnv]) as a child process on
+// in tools/go.mod; see [Tool]) as a child process on
 // 127.0.0.1, with filesystem storage in a temporary directory (on tmpfs
 // where there is one) and deletes enabled, and kills it when the test ends.
 // Its log is printed if the test fails.
@@ -109,7 +109,7 @@ func NewDistribution(t testing.TB, opts ...Option) *Registry {
 		t.Fatal("registrytest: WithTokenAuth needs at least one user")
 	}
 
-	bin := distributionBinary(t)
+	bin := Tool(t, "registry")
 	dir := t.TempDir()
 	r := &Registry{}
 	parts, err := r.setUp(t, dir, o)

@@ -11,8 +11,8 @@
 //     (github.com/distribution/distribution/v3, cmd/registry) as a child
 //     process, optionally with TLS ([WithTLS]), htpasswd basic auth
 //     ([WithBasicAuth]) or Docker token auth ([WithTokenAuth]). Its version is
-//     pinned by the tools module in tools/registry; see [BinaryEnv] for how
-//     the binary is found or built.
+//     pinned in tools/go.mod; see [Tool] for how the binary is found or
+//     built.
 //
 // Both are stopped by t.Cleanup. The helpers [Registry.PushImage],
 // [Registry.PushIndex], [Registry.PushTags] and [Registry.Retag] build OCI

@@ -2,13 +2,13 @@
 # `make demo`: the provider at work in about a minute, with nothing but Go and
 # Terraform (>= 1.5) installed. It builds the provider, starts a registry of
 # its own on loopback seeded with nginx, pihole/pihole and acme/app images,
-# runs `terraform apply` on demo/main.tf, publishes newer releases, and runs
+# runs `terraform apply` on examples/demo/main.tf, publishes newer releases, and runs
 # `terraform plan` to show them as an ordinary diff. No network, no Docker,
 # no `terraform init`: Terraform uses the binary just built (dev_overrides)
 # and the built-in terraform_data resource. Everything happens in a temporary
 # directory that is removed at the end, along with the registry.
 #
-# Usage: bash demo/run.sh   (from any directory)
+# Usage: bash tools/demo.sh   (from any directory; `make demo`)
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -120,12 +120,12 @@ tf() {
 	bounded "$TERRAFORM_LIMIT" terraform -chdir="$WORK" "$@"
 }
 
-heading "Building the provider, and the demo's registry (demo/registry)" \
+heading "Building the provider, and the demo's registry (examples/demo/registry)" \
 	"go build -o $WORK/bin/terraform-provider-registry ."
 bounded "$BUILD_LIMIT" go -C "$REPO" build -o "$WORK/bin/terraform-provider-registry" . ||
 	die "building the provider failed"
-bounded "$BUILD_LIMIT" go -C "$REPO" build -o "$WORK/demo-registry" ./demo/registry ||
-	die "building the demo registry (demo/registry) failed"
+bounded "$BUILD_LIMIT" go -C "$REPO" build -o "$WORK/demo-registry" ./examples/demo/registry ||
+	die "building the demo registry (examples/demo/registry) failed"
 echo "built $WORK/bin/terraform-provider-registry and $WORK/demo-registry"
 
 heading "Starting a registry of our own on loopback" \
@@ -154,7 +154,7 @@ provider_installation {
 }
 disable_checkpoint = true
 EOF
-cp "$REPO/demo/main.tf" "$WORK/main.tf"
+cp "$REPO/examples/demo/main.tf" "$WORK/main.tf"
 export TF_VAR_registry=$REGISTRY
 
 heading "terraform apply: the newest tags and their digests, \"deployed\"" \

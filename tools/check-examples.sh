@@ -17,7 +17,7 @@
 # The data-source examples hold a bare data block, as tfplugindocs shows it;
 # they are validated with the required_providers block added.
 #
-# Usage: scripts/check-examples.sh [DIR...]   (default: examples)
+# Usage: tools/check-examples.sh [DIR...]   (default: examples)
 # Environment: TERRAFORM (default: terraform, else tofu, on PATH).
 set -euo pipefail
 

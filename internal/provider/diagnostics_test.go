@@ -1,0 +1,81 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
+)
+
+// TestHints: each kind of registry failure gets the advice that fits it,
+// in the provider's words (its arguments, its auth block).
+func TestHints(t *testing.T) {
+	t.Parallel()
+	const reg = "registry.example"
+	fail := func(status int, credentials string, err error) *registry.Error {
+		return &registry.Error{Op: "list the tags", Image: reg + "/team/app", Registry: reg, Status: status, Credentials: credentials, Err: err}
+	}
+	for _, tt := range []struct {
+		name string
+		err  *registry.Error
+		want []string
+	}{
+		{"not found", fail(http.StatusNotFound, "", &registry.StatusError{Status: 404}), []string{"no such repository or tag"}},
+		{"refused, anonymous", fail(http.StatusUnauthorized, registry.SourceAnonymous, &registry.StatusError{Status: 401}), []string{"refused anonymous access to " + reg, "auth block"}},
+		{"refused, auth block", fail(http.StatusUnauthorized, registry.SourceOptions, &registry.StatusError{Status: 401}), []string{"refused the credentials for " + reg + " (from the provider's auth block)"}},
+		{"missing repository with a token", fail(http.StatusUnauthorized, "Docker config /home/x/.docker/config.json", &registry.DeniedError{Err: errors.New("x")}), []string{"Check the image name first", "(from Docker config /home/x/.docker/config.json)"}},
+		{"pull limit", fail(http.StatusTooManyRequests, "", &registry.PullLimitError{}), []string{"Log in to " + reg, "mirrors argument"}},
+		{"throttled", fail(http.StatusTooManyRequests, "", &registry.StatusError{Status: 429}), []string{"rate-limiting", "try again later"}},
+		{"Retry-After past the timeout", fail(http.StatusServiceUnavailable, "", &registry.RetryAfterError{Status: 503}), []string{"more than the provider's timeout leaves", "raise timeout in the provider block"}},
+		{"5xx", fail(http.StatusBadGateway, "", &registry.StatusError{Status: 502}), []string{"try again later"}},
+		{"timeout", fail(0, "", context.DeadlineExceeded), []string{"did not answer within the provider's timeout", "raise timeout in the provider block"}},
+		{"plain HTTP refused", fail(0, "", fmt.Errorf("%w to x", registry.ErrPlainHTTP)), []string{"must be listed in insecure_registries", "ca_file"}},
+		{"credential helper", fail(0, "", &registry.CredentialError{Registry: reg, Err: errors.New("helper failed")}), []string{"Fix the credential source", "auth block"}},
+		{"invalid tag", fail(0, "", registry.ErrInvalidTag), []string{"valid tag"}},
+		{"a panic", fail(0, "", &registry.PanicError{Value: "boom"}), []string{"bug in the provider"}},
+	} {
+		if got := hint(tt.err); !containsAll(got, tt.want) {
+			t.Errorf("%s: hint %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func containsAll(s string, parts []string) bool {
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			return false
+		}
+	}
+	return true
+}
+
+func TestRateLimitWording(t *testing.T) {
+	t.Parallel()
+	d := rateLimitNearlyReached(registry.RateLimit{Registry: "index.docker.io", Remaining: 4, Limit: "100 pulls per 6h0m0s"})
+	if d.Severity() != diag.SeverityWarning || !containsAll(d.Detail(), []string{"index.docker.io", "4 requests left of 100 pulls per 6h0m0s", "Log in", "mirror"}) {
+		t.Errorf("warning %s: %q", d.Summary(), d.Detail())
+	}
+}
+
+// TestInvalidConfigurationPath: an option the registry client refuses is
+// reported at the argument it came from.
+func TestInvalidConfigurationPath(t *testing.T) {
+	t.Parallel()
+	for field, attr := range optionAttributes {
+		d := invalidConfiguration(&registry.OptionError{Field: field, Err: errors.New("bad")})
+		withPath, ok := d.(diag.DiagnosticWithPath)
+		if !ok || !withPath.Path().Equal(path.Root(attr)) {
+			t.Errorf("option %s: diagnostic %v, want it at %s", field, d, attr)
+		}
+	}
+	if _, ok := invalidConfiguration(errors.New("environment: bad")).(diag.DiagnosticWithPath); ok {
+		t.Error("an error of no option has an attribute path")
+	}
+}

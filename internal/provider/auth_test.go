@@ -48,22 +48,16 @@ func dockerConfig(t *testing.T, dir string, auths map[string]string, helpers map
 	return path
 }
 
-// credentialHelper writes docker-credential-<name> into a new directory and
-// returns that directory, for PATH. The helper answers "get" with user and
-// secret, or fails with the message when fail is not empty.
-func credentialHelper(t *testing.T, name, user, secret, fail string) string {
+// credentialHelper installs docker-credential-<name> on PATH; it answers
+// "get" with user and secret, or fails with the message when fail is not
+// empty.
+func credentialHelper(t *testing.T, name, user, secret, fail string) {
 	t.Helper()
-	dir := t.TempDir()
-	script := "#!/bin/sh\n"
+	script := fmt.Sprintf("read server\nprintf '{\"ServerURL\":\"%%s\",\"Username\":\"%s\",\"Secret\":\"%s\"}' \"$server\"\n", user, secret)
 	if fail != "" {
-		script += fmt.Sprintf("echo %q\nexit 1\n", fail)
-	} else {
-		script += fmt.Sprintf("read server\nprintf '{\"ServerURL\":\"%%s\",\"Username\":\"%s\",\"Secret\":\"%s\"}' \"$server\"\n", user, secret)
+		script = fmt.Sprintf("echo %q\nexit 1\n", fail)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "docker-credential-"+name), []byte(script), 0o755); err != nil { //nolint:gosec // an executable test script
-		t.Fatal(err)
-	}
-	return dir
+	registrytest.CredentialHelper(t, name, script)
 }
 
 // latestTagConfig reads team/app's newest tag with a provider block.
@@ -239,9 +233,8 @@ func TestAuthFromEnvironment(t *testing.T) {
 	t.Setenv("DOCKER_AUTH_CONFIG", "")
 
 	envDir := mkdir(t, home, "env-config")
-	helpers := credentialHelper(t, "good", "erin", "erin-s3cret", "")
-	failing := credentialHelper(t, "broken", "", "", "the keyring is locked")
-	t.Setenv("PATH", helpers+string(os.PathListSeparator)+failing+string(os.PathListSeparator)+os.Getenv("PATH"))
+	credentialHelper(t, "good", "erin", "erin-s3cret", "")
+	credentialHelper(t, "broken", "", "", "the keyring is locked")
 
 	steps := []struct {
 		name  string

@@ -147,7 +147,7 @@ func LoadDockerConfig(path string) (*DockerConfig, error) {
 		candidates = append(candidates, filepath.Join(home, ".config", "containers", "auth.json"))
 	}
 	for _, c := range candidates {
-		if _, err := os.Stat(c); err != nil {
+		if _, err := os.Stat(c); err != nil { //nolint:gosec // the places Docker and Podman keep their config
 			continue
 		}
 		return readDockerConfig(c)
@@ -171,7 +171,7 @@ func DockerConfigFromEnv() (*DockerConfig, error) {
 }
 
 func readDockerConfig(path string) (*DockerConfig, error) {
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(path) //nolint:gosec // the Docker config the user named, or Docker's own
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the Docker config %s: %w", path, err)
 	}

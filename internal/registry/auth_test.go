@@ -140,8 +140,10 @@ func dockerConfigFile(t *testing.T, content string) *DockerConfig {
 	return d
 }
 
-func basicAuth(user, password string) string {
-	return base64.StdEncoding.EncodeToString([]byte(user + ":" + password))
+// basicAuth is the "auth" value of a config entry for user, whose password
+// is user-pw.
+func basicAuth(user string) string {
+	return base64.StdEncoding.EncodeToString([]byte(user + ":" + user + "-pw"))
 }
 
 // TestDockerConfigKeys: keys are found however Docker or Podman wrote
@@ -155,7 +157,7 @@ func TestDockerConfigKeys(t *testing.T) {
 		"quay.io/org1":{"auth":%q},
 		"quay.io/org1/team":{"auth":%q},
 		"https://Registry.Example:5000/v2/":{"auth":%q}
-	}}`, basicAuth("hub", "p"), basicAuth("quay", "p"), basicAuth("org1", "p"), basicAuth("team", "p"), basicAuth("example", "p")))
+	}}`, basicAuth("hub"), basicAuth("quay"), basicAuth("org1"), basicAuth("team"), basicAuth("example")))
 	for _, tt := range []struct{ host, repository, user string }{
 		{DockerHub, "library/nginx", "hub"},
 		{"quay.io", "org2/app", "quay"},
@@ -175,7 +177,7 @@ func TestDockerConfigKeys(t *testing.T) {
 		t.Error("found credentials for a host the config does not name")
 	}
 	for _, key := range []string{"registry-1.docker.io", "index.docker.io", "https://index.docker.io/v1/"} {
-		d := dockerConfigFile(t, fmt.Sprintf(`{"auths":{%q:{"auth":%q}}}`, key, basicAuth("hub", "p")))
+		d := dockerConfigFile(t, fmt.Sprintf(`{"auths":{%q:{"auth":%q}}}`, key, basicAuth("hub")))
 		if cred, _, found, err := d.lookup(t.Context(), DockerHub, "library/nginx"); err != nil || !found || cred.Username != "hub" {
 			t.Errorf("Docker Hub under %q: %q, %v, %v", key, cred.Username, found, err)
 		}
@@ -185,12 +187,7 @@ func TestDockerConfigKeys(t *testing.T) {
 // TestCredentialHelperBoundedByTimeout: a credential helper that hangs
 // (waiting on a keychain prompt) is killed when the read's time is up.
 func TestCredentialHelperBoundedByTimeout(t *testing.T) {
-	dir := t.TempDir()
-	script := "#!/bin/sh\nsleep 60\n"
-	if err := os.WriteFile(filepath.Join(dir, "docker-credential-hanging"), []byte(script), 0o755); err != nil { //nolint:gosec // an executable test script
-		t.Fatal(err)
-	}
-	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	registrytest.CredentialHelper(t, "hanging", "sleep 60\n")
 	d := dockerConfigFile(t, `{"credsStore":"hanging"}`)
 	ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
 	defer cancel()

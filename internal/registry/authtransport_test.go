@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
 
 // fakeRegistry is a registry on loopback whose /v2/ answers challenge
@@ -229,13 +231,8 @@ func TestNoCredentialLookupWithoutChallenge(t *testing.T) {
 // TestCredentialFailureNotRemembered: a credential helper cut off by one
 // read's deadline is asked again by the next read.
 func TestCredentialFailureNotRemembered(t *testing.T) {
-	dir := t.TempDir()
-	script := "#!/bin/sh\nsleep 1\necho '{\"Username\":\"u\",\"Secret\":\"p\"}'\n"
-	if err := os.WriteFile(filepath.Join(dir, "docker-credential-slow"), []byte(script), 0o755); err != nil { //nolint:gosec // an executable test script
-		t.Fatal(err)
-	}
-	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
-	cfg := filepath.Join(dir, "config.json")
+	registrytest.CredentialHelper(t, "slow", "sleep 1\necho '{\"Username\":\"u\",\"Secret\":\"p\"}'\n")
+	cfg := filepath.Join(t.TempDir(), "config.json")
 	if err := os.WriteFile(cfg, []byte(`{"credsStore":"slow"}`), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -190,7 +190,7 @@ func rootCAs(caFile string) (*x509.CertPool, error) {
 	if caFile == "" {
 		return nil, nil
 	}
-	pem, err := os.ReadFile(caFile)
+	pem, err := os.ReadFile(caFile) //nolint:gosec // the CA file the user named
 	if err != nil {
 		return nil, &OptionError{Field: "CAFile", Err: fmt.Errorf("cannot read the CA file %s: %w", caFile, err)}
 	}

@@ -179,11 +179,7 @@ func TestCredentialHelperRunsOnce(t *testing.T) {
 	reg.PushTags(t, "team/b", "1.0")
 	dir := t.TempDir()
 	calls := filepath.Join(dir, "calls")
-	script := fmt.Sprintf("#!/bin/sh\nread server\necho x >> %q\nprintf '{\"ServerURL\":\"%%s\",\"Username\":\"kim\",\"Secret\":\"kim-s3cret\"}' \"$server\"\n", calls)
-	if err := os.WriteFile(filepath.Join(dir, "docker-credential-counting"), []byte(script), 0o755); err != nil { //nolint:gosec // an executable test script
-		t.Fatal(err)
-	}
-	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	registrytest.CredentialHelper(t, "counting", fmt.Sprintf("read server\necho x >> %q\nprintf '{\"ServerURL\":\"%%s\",\"Username\":\"kim\",\"Secret\":\"kim-s3cret\"}' \"$server\"\n", calls))
 	cfg := filepath.Join(dir, "config.json")
 	if err := os.WriteFile(cfg, fmt.Appendf(nil, `{"credHelpers":{%q:"counting"}}`, reg.Host), 0o600); err != nil {
 		t.Fatal(err)

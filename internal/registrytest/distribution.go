@@ -266,7 +266,7 @@ func storageDir(t testing.TB) string {
 	t.Helper()
 	const shm = "/dev/shm"
 	if info, err := os.Stat(shm); err == nil && info.IsDir() {
-		if dir, err := os.MkdirTemp(shm, "registrytest-"); err == nil {
+		if dir, err := os.MkdirTemp(shm, "registrytest-"); err == nil { //nolint:usetesting // t.TempDir cannot be on tmpfs
 			t.Cleanup(func() { _ = os.RemoveAll(dir) })
 			return dir
 		}

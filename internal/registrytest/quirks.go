@@ -13,11 +13,11 @@ import (
 // real registry does where it bends the distribution API. Each names the
 // public report it is modelled on, so that the next engineer can check it.
 
-// relay passes a request to the registry, after ask changes it (when not
+// relay passes a tag-list request to the registry, after ask changes it (when not
 // nil), and its answer back, after answer changes its headers and body
 // (when not nil).
-func relay(path string, ask func(req *http.Request), answer func(resp *http.Response, body []byte) []byte) Fault {
-	return Fault{Path: path, Serve: func(w http.ResponseWriter, req *http.Request, upstream Upstream) {
+func relay(ask func(req *http.Request), answer func(resp *http.Response, body []byte) []byte) Fault {
+	return Fault{Path: "/tags/list", Serve: func(w http.ResponseWriter, req *http.Request, upstream Upstream) {
 		out := req.Clone(req.Context())
 		if ask != nil {
 			ask(out)
@@ -40,7 +40,7 @@ func relay(path string, ask func(req *http.Request), answer func(resp *http.Resp
 // Artifact Registry with n=1000 (google/go-containerregistry#1643), Nexus
 // group repositories (sonatype/nexus-public#117).
 func QuirkNoLink() Fault {
-	return relay("/tags/list", nil, dropLink)
+	return relay(nil, dropLink)
 }
 
 func dropLink(resp *http.Response, body []byte) []byte {
@@ -56,7 +56,7 @@ func dropLink(resp *http.Response, body []byte) []byte {
 // TOO_MANY_TAGS_REQUESTED (google/go-containerregistry#1963, quay/quay#2964).
 // Use [DistributionPageLimit], [ECRPageLimit] and [QuayPageLimit].
 func QuirkPageSizeLimit(most, status int, body func(n int) string) Fault {
-	refuse := relay("/tags/list", nil, nil)
+	refuse := relay(nil, nil)
 	pass := refuse.Serve
 	refuse.Serve = func(w http.ResponseWriter, req *http.Request, upstream Upstream) {
 		if n, err := strconv.Atoi(req.URL.Query().Get("n")); err == nil && n > most {
@@ -101,7 +101,7 @@ func QuayPageLimit() Fault {
 // Asked without n, it gives every tag, or at most unpagedMost when that is
 // above 0 (a registry that cuts even its whole list at a page).
 func QuirkIgnoreLast(unpagedMost int) Fault {
-	return relay("/tags/list", func(req *http.Request) {
+	return relay(func(req *http.Request) {
 		q := req.URL.Query()
 		q.Del("last")
 		if q.Get("n") == "" && unpagedMost > 0 {
@@ -116,7 +116,7 @@ func QuirkIgnoreLast(unpagedMost int) Fault {
 // at v2.8.3) and GitLab repositories not yet on its metadata database
 // (gitlab-org/gitlab MR 98215).
 func QuirkIgnorePaging() Fault {
-	return relay("/tags/list", func(req *http.Request) { req.URL.RawQuery = "" }, dropLink)
+	return relay(func(req *http.Request) { req.URL.RawQuery = "" }, dropLink)
 }
 
 // QuirkAbsoluteLink rewrites the Link header into an absolute URL on host,
@@ -124,7 +124,7 @@ func QuirkIgnorePaging() Fault {
 // links, google/go-containerregistry#681, Azure/acr#749; Nexus 3.22 changed
 // how it spelled the port, fluxcd/image-reflector-controller#343).
 func QuirkAbsoluteLink(scheme, host string) Fault {
-	return relay("/tags/list", nil, func(resp *http.Response, body []byte) []byte {
+	return relay(nil, func(resp *http.Response, body []byte) []byte {
 		if link := resp.Header.Get("Link"); link != "" {
 			resp.Header.Set("Link", strings.Replace(link, "</v2/", "<"+scheme+"://"+host+"/v2/", 1))
 		}
@@ -137,7 +137,7 @@ func QuirkAbsoluteLink(scheme, host string) Fault {
 // repeat tags across pages as Docker Hub's lists shift between reads
 // (fluxcd/image-reflector-controller#817).
 func QuirkTags(edit func(page []string) []string) Fault {
-	return relay("/tags/list", nil, func(resp *http.Response, body []byte) []byte {
+	return relay(nil, func(resp *http.Response, body []byte) []byte {
 		var list struct {
 			Name string   `json:"name"`
 			Tags []string `json:"tags"`

@@ -264,6 +264,7 @@ func (f *Filter) keys(tags []string) (arena []byte, entries []sortEntry, ok bool
 		if len(arena) > math.MaxUint32 {
 			return nil, nil, false
 		}
+		//nolint:gosec // off, len(arena) and i are at most len(arena), checked against math.MaxUint32 above
 		entries = append(entries, sortEntry{head: keyHead(arena[off:]), off: uint32(off), end: uint32(len(arena)), tag: uint32(i)})
 	}
 	return arena, entries, true

@@ -341,7 +341,7 @@ func (p *parser) parseArgs(fn string, params []param, depth int) ([]*value, toke
 			idx = positional
 			positional++
 		}
-		v, err := p.parseValue(fn, params[idx], depth)
+		v, err := p.parseValue(params[idx], depth)
 		if err != nil {
 			return nil, t, err
 		}
@@ -383,7 +383,7 @@ func paramList(params []param) string {
 }
 
 // parseValue parses the value of argument pr of fn.
-func (p *parser) parseValue(fn string, pr param, depth int) (*value, error) {
+func (p *parser) parseValue(pr param, depth int) (*value, error) {
 	t := p.peek(0)
 	v := &value{tok: t}
 	isCall := t.kind == tokName && p.peek(1).kind == tokLParen

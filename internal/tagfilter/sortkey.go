@@ -41,7 +41,7 @@ const (
 // appendLength appends an order-preserving encoding of n >= 0.
 func appendLength(dst []byte, n int) []byte {
 	if n < lenShortMax {
-		return append(dst, byte(lenShortBase+n))
+		return append(dst, byte(lenShortBase+n)) //nolint:gosec // n < lenShortMax, so the sum fits a byte
 	}
 	k := 1
 	for v := uint64(n) >> 8; v > 0; v >>= 8 {
@@ -49,7 +49,7 @@ func appendLength(dst []byte, n int) []byte {
 	}
 	dst = append(dst, byte(lenLongBase+k-1))
 	for i := k - 1; i >= 0; i-- {
-		dst = append(dst, byte(uint64(n)>>(8*i)))
+		dst = append(dst, byte(uint64(n)>>(8*i))) //nolint:gosec // one byte of n at a time, truncated on purpose
 	}
 	return dst
 }
@@ -58,7 +58,7 @@ func appendLength(dst []byte, n int) []byte {
 func appendNumber(dst []byte, d string) []byte {
 	d = trimZeros(d)
 	if len(d) < lenShortMax {
-		dst = append(dst, byte(lenShortBase+len(d)))
+		dst = append(dst, byte(lenShortBase+len(d))) //nolint:gosec // len(d) < lenShortMax, so the sum fits a byte
 	} else {
 		dst = appendLength(dst, len(d))
 	}

@@ -1,4 +1,4 @@
-// Package benchmarks measures the provider the way issue 5 asks: whole
+// Package benchmarks measures the provider as its users meet it: whole
 // `terraform plan` runs against real registries on loopback, next to the same
 // lookups scripted with go-containerregistry's crane, and the Go hot path of
 // listing and selecting from a large repository. It holds no code of its own

@@ -13,7 +13,8 @@ import (
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
 
-// The workload of issue 5.
+// The plan workload: a few repositories of a few thousand tags, each read
+// with three filters, and their digests.
 const (
 	workloadRepos = 10
 	workloadTags  = 2000
@@ -164,7 +165,7 @@ func checkAnswers(b *testing.B, who string, lookups []lookup, got map[string]str
 	}
 }
 
-// BenchmarkPlanWorkload times one `terraform plan` of the issue's workload
+// BenchmarkPlanWorkload times one `terraform plan` of the workload
 // (ns/op), the same plan with the data sources removed, and the same lookups
 // done one at a time by crane, and counts their requests; see the package
 // documentation. Run it once: -benchtime=1x.

@@ -67,10 +67,10 @@ func latestTagConfig(host string, providerArgs ...string) string {
 
 var tagIs2 = []statecheck.StateCheck{expect("data.registry_latest_tag.app", "tag", knownvalue.StringExact("2.0.0"))}
 
-// TestAuthTokenRegistry reads a registry that hands out bearer tokens, as
+// TestAccAuthTokenRegistry reads a registry that hands out bearer tokens, as
 // Docker Hub and GHCR do, with each credential source a provider block can
 // name.
-func TestAuthTokenRegistry(t *testing.T) {
+func TestAccAuthTokenRegistry(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewDistribution(t, registrytest.WithTokenAuth(map[string]string{"alice": "alice-s3cret", "bob": "bob-s3cret"}))
 	reg.PushTags(t, "team/app", "1.0.0", "2.0.0")
@@ -118,9 +118,9 @@ func mkdir(t *testing.T, parts ...string) string {
 	return p
 }
 
-// TestAuthAnonymous: a registry that wants credentials and gets none says
+// TestAccAuthAnonymous: a registry that wants credentials and gets none says
 // so, and how to give them.
-func TestAuthAnonymous(t *testing.T) {
+func TestAccAuthAnonymous(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewDistribution(t, registrytest.WithTokenAuth(map[string]string{"alice": "alice-s3cret"}))
 	reg.PushTags(t, "team/app", "2.0.0")
@@ -134,9 +134,9 @@ func TestAuthAnonymous(t *testing.T) {
 	})
 }
 
-// TestAuthBasicOverTLS reads a registry with htpasswd basic auth behind a
+// TestAccAuthBasicOverTLS reads a registry with htpasswd basic auth behind a
 // certificate that a CA made in the test signed.
-func TestAuthBasicOverTLS(t *testing.T) {
+func TestAccAuthBasicOverTLS(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewDistribution(t, registrytest.WithTLS(), registrytest.WithBasicAuth("carol", "carol-s3cret"))
 	reg.PushTags(t, "team/app", "1.0.0", "2.0.0")
@@ -219,9 +219,9 @@ func TestMirrors(t *testing.T) {
 	}
 }
 
-// TestAuthFromEnvironment covers the sources the environment gives. It sets
+// TestAccAuthFromEnvironment covers the sources the environment gives. It sets
 // environment variables, so it does not run in parallel with other tests.
-func TestAuthFromEnvironment(t *testing.T) {
+func TestAccAuthFromEnvironment(t *testing.T) {
 	reg := registrytest.NewDistribution(t, registrytest.WithTokenAuth(map[string]string{"dave": "dave-s3cret", "erin": "erin-s3cret"}))
 	reg.PushTags(t, "team/app", "1.0.0", "2.0.0")
 	home := t.TempDir()
@@ -288,10 +288,10 @@ func TestAuthFromEnvironment(t *testing.T) {
 	}
 }
 
-// TestSecretsStayOut runs a plan with TF_LOG=trace and credentials from an
+// TestAccSecretsStayOut runs a plan with TF_LOG=trace and credentials from an
 // auth block, the environment and a Docker config, and checks that no
 // secret appears in the log or the state.
-func TestSecretsStayOut(t *testing.T) {
+func TestAccSecretsStayOut(t *testing.T) {
 	reg := registrytest.NewDistribution(t, registrytest.WithTokenAuth(map[string]string{"frank": "frank-block-s3cret", "grace": "grace-env-s3cret"}))
 	reg.PushTags(t, "team/app", "1.0.0", "2.0.0")
 	other := registrytest.NewDistribution(t, registrytest.WithTokenAuth(map[string]string{"heidi": "heidi-file-s3cret"}))
@@ -367,10 +367,10 @@ func TestSecretsStayOut(t *testing.T) {
 	}
 }
 
-// TestProxy reads registries whose host resolves nowhere, through the proxy
+// TestAccProxy reads registries whose host resolves nowhere, through the proxy
 // in HTTPS_PROXY and HTTP_PROXY: over verified TLS with ca_file (a CONNECT
 // tunnel), over unverified TLS, and over plain HTTP for a listed host.
-func TestProxy(t *testing.T) {
+func TestAccProxy(t *testing.T) {
 	t.Parallel()
 	tlsReg := registrytest.NewDistribution(t, registrytest.WithTLS(), registrytest.WithBasicAuth("judy", "judy-s3cret"))
 	tlsReg.PushTags(t, "team/app", "1.0.0", "2.0.0")

@@ -20,11 +20,11 @@ import (
 // within it, whatever the registry does.
 const faultTimeout = 6 * time.Second
 
-// TestFaults puts a proxy that injects one fault in front of the CNCF
+// TestAccFaults puts a proxy that injects one fault in front of the CNCF
 // distribution registry (with basic auth) and plans: a transient fault
 // still gives the right answer, a lasting one gives the named error, and no
 // plan outlasts its timeout.
-func TestFaults(t *testing.T) {
+func TestAccFaults(t *testing.T) {
 	t.Parallel()
 	page := func(link string) http.Header { return http.Header{"Link": {link}} }
 	tests := []struct {
@@ -136,9 +136,9 @@ func TestFaults(t *testing.T) {
 
 func got(p *registrytest.FaultProxy, path string) int { return p.Hits(path) }
 
-// TestRedirectCarriesNoCredentials: a registry that redirects a blob to
+// TestAccRedirectCarriesNoCredentials: a registry that redirects a blob to
 // storage elsewhere must not see its credentials sent there.
-func TestRedirectCarriesNoCredentials(t *testing.T) {
+func TestAccRedirectCarriesNoCredentials(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewDistribution(t, registrytest.WithBasicAuth("mia", "mia-s3cret"))
 	want := reg.PushImage(t, "team/tool", "1.0", registrytest.WithPlatform("linux/arm64")).String()

@@ -86,7 +86,7 @@ func checkTag(s string) error {
 }
 
 func (d *imageDigestDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{imageRegistryValidator{}}
+	return []datasource.ConfigValidator{imageRegistryValidator}
 }
 
 func (d *imageDigestDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -39,9 +39,9 @@ data "registry_image_digest" "stable" {
 	})
 }
 
-// TestImageDigestMovingTag shows a tag that moves between two plans: the
+// TestAccImageDigestMovingTag shows a tag that moves between two plans: the
 // digest in state changes with it.
-func TestImageDigestMovingTag(t *testing.T) {
+func TestAccImageDigestMovingTag(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewDistribution(t)
 	first := reg.PushImage(t, "acme/app", "stable").String()
@@ -73,7 +73,7 @@ func TestImageDigestMovingTag(t *testing.T) {
 	})
 }
 
-func TestImageDigestPlatforms(t *testing.T) {
+func TestAccImageDigestPlatforms(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewDistribution(t)
 	index, per := reg.PushIndex(t, "pihole/pihole", "2024.07.0", "linux/amd64", "linux/arm64/v8", "linux/arm/v7", "linux/arm/v6")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -121,7 +122,7 @@ func (d *latestTagDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 }
 
 func (d *latestTagDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{imageRegistryValidator{}, currentKeptValidator{}}
+	return []datasource.ConfigValidator{imageRegistryValidator, currentKeptValidator}
 }
 
 // filterOf returns the configured filter, or the default one.
@@ -255,30 +256,18 @@ func noMatchDetail(image, reg string, f *tagfilter.Filter, c *tagfilter.Constrai
 
 // currentKeptValidator checks, once filter and current are known, that the
 // filter keeps current.
-type currentKeptValidator struct{}
-
-var _ datasource.ConfigValidator = currentKeptValidator{}
-
-func (currentKeptValidator) Description(context.Context) string {
-	return "current must be a tag that the filter keeps"
-}
-
-func (v currentKeptValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (currentKeptValidator) ValidateDataSource(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
-	var filterV, current types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("filter"), &filterV)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("current"), &current)...)
-	if resp.Diagnostics.HasError() || filterV.IsUnknown() || !known(current) {
-		return
-	}
-	filter, err := filterOf(filterV)
-	if err != nil {
-		return // the filter's own validator reports it
-	}
-	if !filter.Keep(current.ValueString()) {
-		resp.Diagnostics.Append(currentNotKept(current.ValueString(), filter.String()))
-	}
+var currentKeptValidator = pairValidator{
+	description: "current must be a tag that the filter keeps",
+	first:       "filter",
+	second:      "current",
+	check: func(filterV, current types.String) diag.Diagnostics {
+		if filterV.IsUnknown() || !known(current) {
+			return nil
+		}
+		filter, err := filterOf(filterV)
+		if err != nil || filter.Keep(current.ValueString()) {
+			return nil // a bad filter is reported by its own validator
+		}
+		return diag.Diagnostics{currentNotKept(current.ValueString(), filter.String())}
+	},
 }

@@ -172,9 +172,9 @@ func TestLatestTagRegistryErrors(t *testing.T) {
 	})
 }
 
-// TestLatestTagManyPages reads a repository whose tag list spans many pages
+// TestAccLatestTagManyPages reads a repository whose tag list spans many pages
 // of the CNCF distribution registry, which pages with Link headers.
-func TestLatestTagManyPages(t *testing.T) {
+func TestAccLatestTagManyPages(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewDistribution(t, registrytest.WithMaxTags(100))
 	tags := make([]string, 0, 1250)

@@ -3,7 +3,12 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
 )
 
 // parsed is a string validator that runs the real parser for a value, so
@@ -30,3 +35,52 @@ func (v parsed) ValidateString(_ context.Context, req validator.StringRequest, r
 		resp.Diagnostics.Append(invalidValue(req.Path, v.what, err))
 	}
 }
+
+// pairValidator is a data source's config validator that checks two
+// string attributes together; check sees them null or unknown as they are.
+type pairValidator struct {
+	description   string
+	first, second string
+	check         func(first, second types.String) diag.Diagnostics
+}
+
+var _ datasource.ConfigValidator = pairValidator{}
+
+func (v pairValidator) Description(context.Context) string { return v.description }
+
+func (v pairValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v pairValidator) ValidateDataSource(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var first, second types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(v.first), &first)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(v.second), &second)...)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(v.check(first, second)...)
+	}
+}
+
+// imageRegistryValidator checks image and registry together once both are
+// known: a host in both is an error.
+var imageRegistryValidator = pairValidator{
+	description: "image must not name a registry host when registry is set",
+	first:       "image",
+	second:      "registry",
+	check: func(image, reg types.String) diag.Diagnostics {
+		if !known(image) || !known(reg) {
+			return nil
+		}
+		if _, err := registry.ParseImage(image.ValueString(), ""); err != nil {
+			return nil // the image's own validator reports it
+		}
+		if err := registry.CheckRegistryHost(reg.ValueString()); err != nil {
+			return nil // the registry's own validator reports it
+		}
+		if _, err := registry.ParseImage(image.ValueString(), reg.ValueString()); err != nil {
+			return diag.Diagnostics{conflictingRegistry(err)}
+		}
+		return nil
+	},
+}
+
+// known reports whether v is neither null nor unknown.
+func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }

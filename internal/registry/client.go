@@ -2,16 +2,10 @@ package registry
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"maps"
-	"net"
 	"net/http"
-	"os"
 	"slices"
-	"time"
 
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
@@ -95,9 +89,9 @@ func New(o Options) (*Client, error) {
 		maxInFlight = DefaultMaxConcurrentRequests
 	}
 	limits := &rateLimits{}
-	var rt http.RoundTripper = &logTransport{next: newHostTransport(insecure, roots), log: log}
-	rt = &limitTransport{next: rt, max: maxInFlight}
-	rt = &retryTransport{next: rt, log: log, limits: limits, sleep: sleepContext}
+	var rt http.RoundTripper = newLogTransport(newHostTransport(insecure, roots), log)
+	rt = newLimitTransport(rt, maxInFlight)
+	rt = newRetryTransport(rt, log, limits)
 	rt = transport.NewUserAgent(rt, o.UserAgent)
 	return &Client{http: rt, keychain: kc, limits: limits, insecure: insecure, mirrors: mirrors, log: log}, nil
 }
@@ -150,132 +144,4 @@ func (c *Client) explain(img Image, err error) error {
 	explained := *e
 	explained.Credentials = c.keychain.source(img)
 	return &explained
-}
-
-// newKeychain gathers every credential source the options and the
-// environment give.
-func newKeychain(o Options, log LogFunc) (*keychain, error) {
-	explicit := make(map[string]Credential, len(o.Auth))
-	for host, c := range o.Auth {
-		if err := CheckRegistryHost(host); err != nil {
-			return nil, &OptionError{Field: "Auth", Err: err}
-		}
-		explicit[CanonicalHost(host)] = c
-	}
-	env := make(map[string]Credential, len(o.EnvAuth))
-	for host, c := range o.EnvAuth {
-		env[CanonicalHost(host)] = c
-	}
-	var configs []*DockerConfig
-	fromEnv, err := DockerConfigFromEnv()
-	if err != nil {
-		return nil, err
-	}
-	if fromEnv != nil {
-		configs = append(configs, fromEnv)
-	}
-	file, err := LoadDockerConfig(o.DockerConfigFile)
-	if err != nil {
-		return nil, err
-	}
-	if file != nil {
-		configs = append(configs, file)
-	}
-	return &keychain{explicit: explicit, env: env, configs: configs, log: log}, nil
-}
-
-// rootCAs returns the system's certificate pool plus the CAs in caFile, or
-// nil (the system's pool) when caFile is empty.
-func rootCAs(caFile string) (*x509.CertPool, error) {
-	if caFile == "" {
-		return nil, nil
-	}
-	pem, err := os.ReadFile(caFile) //nolint:gosec // the CA file the user named
-	if err != nil {
-		return nil, &OptionError{Field: "CAFile", Err: fmt.Errorf("cannot read the CA file %s: %w", caFile, err)}
-	}
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
-	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, &OptionError{Field: "CAFile", Err: fmt.Errorf("%s holds no PEM certificate: give a file of one or more \"-----BEGIN CERTIFICATE-----\" blocks", caFile)}
-	}
-	return pool, nil
-}
-
-// newHostTransport returns the HTTP transport: proxies from the environment,
-// keep-alive, the extra CAs, TLS verification skipped only for hosts listed
-// as insecure, and plain HTTP refused to any host that is neither loopback
-// nor listed.
-func newHostTransport(insecure map[string]bool, roots *x509.CertPool) http.RoundTripper {
-	base := &http.Transport{
-		Proxy: http.ProxyFromEnvironment,
-		DialContext: (&net.Dialer{
-			Timeout:   30 * time.Second,
-			KeepAlive: 30 * time.Second,
-		}).DialContext,
-		ForceAttemptHTTP2:   true,
-		MaxIdleConns:        100,
-		MaxIdleConnsPerHost: 16,
-		IdleConnTimeout:     90 * time.Second,
-		TLSHandshakeTimeout: 10 * time.Second,
-		// A hostile header cannot make the client parse megabytes.
-		MaxResponseHeaderBytes: maxHeaderBytes,
-		ExpectContinueTimeout:  1 * time.Second,
-		TLSClientConfig:        &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: roots},
-	}
-	unverified := base.Clone()
-	unverified.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: true} //nolint:gosec // only for hosts listed in Options.Insecure
-	return &hostTransport{verified: base, unverified: unverified, insecure: insecure}
-}
-
-// maxHeaderBytes bounds the response headers the client reads.
-const maxHeaderBytes = 64 << 10
-
-// ErrPlainHTTP is returned for a plain-HTTP request to a host that may not
-// have one.
-var ErrPlainHTTP = errors.New("plain HTTP refused")
-
-type hostTransport struct {
-	verified, unverified http.RoundTripper
-	insecure             map[string]bool
-}
-
-func (t *hostTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	listed := t.insecure[CanonicalHost(req.URL.Host)]
-	if req.URL.Scheme == "http" && !listed && !IsLoopback(req.URL.Host) {
-		return nil, fmt.Errorf("%w to %s: only loopback hosts and hosts listed as insecure may be reached over plain HTTP", ErrPlainHTTP, req.URL.Host)
-	}
-	if listed {
-		return t.unverified.RoundTrip(req)
-	}
-	return t.verified.RoundTrip(req)
-}
-
-// logTransport logs each request's method, host, path, status and duration.
-// It never logs headers, so credentials and tokens stay out of the log; the
-// token endpoint's query (service and scope) is dropped as well.
-type logTransport struct {
-	next http.RoundTripper
-	log  LogFunc
-}
-
-func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	start := time.Now()
-	resp, err := t.next.RoundTrip(req)
-	fields := map[string]any{
-		"method":      req.Method,
-		"host":        req.URL.Host,
-		"path":        req.URL.Path,
-		"duration_ms": time.Since(start).Milliseconds(),
-	}
-	if err != nil {
-		fields["error"] = err.Error()
-		t.log(req.Context(), "registry request failed", fields)
-		return resp, err
-	}
-	fields["status"] = resp.StatusCode
-	t.log(req.Context(), "registry request", fields)
-	return resp, nil
 }

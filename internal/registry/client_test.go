@@ -2,14 +2,9 @@ package registry
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -134,41 +129,6 @@ func TestClientErrors(t *testing.T) {
 	}
 }
 
-// TestDigestWithoutHeader puts a proxy in front of the registry that drops
-// Docker-Content-Digest from HEAD answers: the client then reads the
-// manifest once and hashes it.
-func TestDigestWithoutHeader(t *testing.T) {
-	t.Parallel()
-	reg := registrytest.NewInProcess(t)
-	want := reg.PushImage(t, "acme/app", "1.0").String()
-	target, err := url.Parse(reg.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	proxy.ModifyResponse = func(resp *http.Response) error {
-		if resp.Request.Method == http.MethodHead {
-			resp.Header.Del("Docker-Content-Digest")
-		}
-		return nil
-	}
-	srv := httptest.NewServer(proxy)
-	t.Cleanup(srv.Close)
-
-	c := newClient(t)
-	img := mustImage(t, strings.TrimPrefix(srv.URL, "http://")+"/acme/app")
-	got, err := c.Digest(t.Context(), img, "1.0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Digest != want {
-		t.Errorf("digest = %s, want %s", got.Digest, want)
-	}
-	if h, g := reg.Requests.ManifestHead.Load(), reg.Requests.ManifestGet.Load(); h != 1 || g != 1 {
-		t.Errorf("HEAD %d, GET %d; want one of each", h, g)
-	}
-}
-
 // TestNoInternet proves the guard in TestMain: a request to a host that is
 // not on loopback fails without leaving the machine.
 func TestNoInternet(t *testing.T) {
@@ -195,34 +155,5 @@ func TestMirrorAliases(t *testing.T) {
 	}
 	if got := c.mirrorsOf(mustImage(t, "nginx")); len(got) != 1 || got[0].Registry != "mirror.gcr.io" {
 		t.Errorf("mirrors of nginx = %v, want mirror.gcr.io", got)
-	}
-}
-
-// TestMirrorsOnlyWhenUnavailable: errors that a mirror would not mend (a
-// safety cap, a refused redirect, a certificate) are the registry's, and
-// its mirrors are not asked.
-func TestMirrorsOnlyWhenUnavailable(t *testing.T) {
-	t.Parallel()
-	for _, err := range []error{
-		&url.Error{Op: "Get", URL: "https://x/v2/", Err: errTooLarge},
-		&url.Error{Op: "Get", URL: "https://x/v2/", Err: fmt.Errorf("%w: from HTTPS to http://x", errRedirect)},
-		&url.Error{Op: "Get", URL: "https://x/v2/", Err: &tls.CertificateVerificationError{Err: errors.New("unknown authority")}},
-		&StatusError{Status: http.StatusNotFound},
-		&StatusError{Status: http.StatusUnauthorized},
-	} {
-		if unavailable(err) {
-			t.Errorf("unavailable(%v) = true, want false", err)
-		}
-	}
-	for _, err := range []error{
-		&url.Error{Op: "Get", URL: "https://x/v2/", Err: &net.OpError{Op: "dial", Err: errors.New("connection refused")}},
-		&StatusError{Status: http.StatusServiceUnavailable},
-		&StatusError{Status: http.StatusTooManyRequests},
-		&PullLimitError{},
-		context.DeadlineExceeded,
-	} {
-		if !unavailable(err) {
-			t.Errorf("unavailable(%v) = false, want true", err)
-		}
 	}
 }

@@ -104,3 +104,26 @@ func TestPresignedURLNotQuoted(t *testing.T) {
 		t.Errorf("the error quotes the presigned URL: %v", err)
 	}
 }
+
+// TestDigestWithoutHeader puts a proxy in front of the registry that drops
+// Docker-Content-Digest from HEAD answers: the client then reads the
+// manifest once and hashes it.
+func TestDigestWithoutHeader(t *testing.T) {
+	t.Parallel()
+	reg := registrytest.NewInProcess(t)
+	want := reg.PushImage(t, "acme/app", "1.0").String()
+	proxy := registrytest.NewFaultProxy(t, reg)
+	proxy.Inject(registrytest.Fault{Path: "/manifests/", Method: http.MethodHead, DropHeader: []string{"Docker-Content-Digest"}})
+	c := newClient(t)
+	img := mustImage(t, proxy.Host+"/acme/app")
+	got, err := c.Digest(t.Context(), img, "1.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Digest != want {
+		t.Errorf("digest = %s, want %s", got.Digest, want)
+	}
+	if h, g := reg.Requests.ManifestHead.Load(), reg.Requests.ManifestGet.Load(); h != 1 || g != 1 {
+		t.Errorf("HEAD %d, GET %d; want one of each", h, g)
+	}
+}

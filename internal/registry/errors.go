@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -329,3 +330,59 @@ func (e *TokenError) Error() string {
 }
 
 func (e *TokenError) Unwrap() error { return e.Err }
+
+// ErrPlainHTTP is returned for a plain-HTTP request to a host that may not
+// have one.
+var ErrPlainHTTP = errors.New("plain HTTP refused")
+
+// RetryAfterError is returned when a registry asks to wait longer than the
+// read's timeout leaves.
+type RetryAfterError struct {
+	Status   int
+	Wait     time.Duration
+	Attempts int
+}
+
+// PullLimitError is Docker Hub's (or a registry like it) pull rate limit:
+// not worth retrying within a plan.
+type PullLimitError struct {
+	Registry string
+	// Limit is the ratelimit-limit header, such as "100;w=21600".
+	Limit string
+	// Source is the docker-ratelimit-source header (the IP or account limited).
+	Source string
+	// Reset is when the limit resets, when the registry said.
+	Reset time.Time
+	// Message is the registry's own message.
+	Message string
+}
+
+// errTooLarge is returned when a response body passes MaxResponseBytes.
+var errTooLarge = fmt.Errorf("the response is larger than the safety cap of %d MiB", MaxResponseBytes>>20)
+
+// errRedirect is a redirect the client refuses to follow.
+var errRedirect = errors.New("redirect refused")
+
+func (e *RetryAfterError) Error() string {
+	return fmt.Sprintf("the registry answered HTTP %d %s and asked to wait %s before trying again (Retry-After), more than the time left for the read (after %d attempts)",
+		e.Status, http.StatusText(e.Status), e.Wait.Round(time.Second), e.Attempts)
+}
+
+func (e *PullLimitError) Error() string {
+	var b strings.Builder
+	b.WriteString("the registry's pull rate limit is reached")
+	if l := describeLimit(e.Limit); l != "" {
+		b.WriteString(" (" + l)
+		if e.Source != "" {
+			b.WriteString(" for " + e.Source)
+		}
+		b.WriteString(")")
+	}
+	if !e.Reset.IsZero() {
+		fmt.Fprintf(&b, "; it resets at %s", e.Reset.UTC().Format(time.RFC3339))
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	return b.String()
+}

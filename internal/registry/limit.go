@@ -22,6 +22,12 @@ type limitTransport struct {
 	slots map[string]chan struct{}
 }
 
+var _ http.RoundTripper = (*limitTransport)(nil)
+
+func newLimitTransport(next http.RoundTripper, maxInFlight int) *limitTransport {
+	return &limitTransport{next: next, max: maxInFlight}
+}
+
 func (t *limitTransport) slot(host string) chan struct{} {
 	t.mu.Lock()
 	defer t.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // rateLimits remembers, per registry host, the lowest ratelimit-remaining a
@@ -81,4 +82,21 @@ func firstNumber(vs []string) (int, bool) {
 	n, _, _ := strings.Cut(vs[0], ";")
 	v, err := strconv.Atoi(strings.TrimSpace(n))
 	return v, err == nil
+}
+
+// describeLimit turns "100;w=21600" into "100 pulls per 6h0m0s".
+func describeLimit(h string) string {
+	if h == "" {
+		return ""
+	}
+	n, params, _ := strings.Cut(h, ";")
+	out := strings.TrimSpace(n) + " pulls"
+	for _, p := range strings.Split(params, ";") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && k == "w" {
+			if secs, err := strconv.Atoi(v); err == nil {
+				out += " per " + (time.Duration(secs) * time.Second).String()
+			}
+		}
+	}
+	return out
 }

@@ -38,6 +38,12 @@ type retryTransport struct {
 	sleep func(ctx context.Context, d time.Duration) error
 }
 
+var _ http.RoundTripper = (*retryTransport)(nil)
+
+func newRetryTransport(next http.RoundTripper, log LogFunc, limits *rateLimits) *retryTransport {
+	return &retryTransport{next: next, log: log, limits: limits, sleep: sleepContext}
+}
+
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Method != http.MethodGet && req.Method != http.MethodHead {
 		return t.next.RoundTrip(req)
@@ -194,69 +200,6 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 // year); longer ones count as a year.
 const maxRetryAfter = 365 * 24 * 60 * 60
 
-// RetryAfterError is returned when a registry asks to wait longer than the
-// read's timeout leaves.
-type RetryAfterError struct {
-	Status   int
-	Wait     time.Duration
-	Attempts int
-}
-
-func (e *RetryAfterError) Error() string {
-	return fmt.Sprintf("the registry answered HTTP %d %s and asked to wait %s before trying again (Retry-After), more than the time left for the read (after %d attempts)",
-		e.Status, http.StatusText(e.Status), e.Wait.Round(time.Second), e.Attempts)
-}
-
-// PullLimitError is Docker Hub's (or a registry like it) pull rate limit:
-// not worth retrying within a plan.
-type PullLimitError struct {
-	Registry string
-	// Limit is the ratelimit-limit header, such as "100;w=21600".
-	Limit string
-	// Source is the docker-ratelimit-source header (the IP or account limited).
-	Source string
-	// Reset is when the limit resets, when the registry said.
-	Reset time.Time
-	// Message is the registry's own message.
-	Message string
-}
-
-func (e *PullLimitError) Error() string {
-	var b strings.Builder
-	b.WriteString("the registry's pull rate limit is reached")
-	if l := describeLimit(e.Limit); l != "" {
-		b.WriteString(" (" + l)
-		if e.Source != "" {
-			b.WriteString(" for " + e.Source)
-		}
-		b.WriteString(")")
-	}
-	if !e.Reset.IsZero() {
-		fmt.Fprintf(&b, "; it resets at %s", e.Reset.UTC().Format(time.RFC3339))
-	}
-	if e.Message != "" {
-		b.WriteString(": " + e.Message)
-	}
-	return b.String()
-}
-
-// describeLimit turns "100;w=21600" into "100 pulls per 6h0m0s".
-func describeLimit(h string) string {
-	if h == "" {
-		return ""
-	}
-	n, params, _ := strings.Cut(h, ";")
-	out := strings.TrimSpace(n) + " pulls"
-	for _, p := range strings.Split(params, ";") {
-		if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && k == "w" {
-			if secs, err := strconv.Atoi(v); err == nil {
-				out += " per " + (time.Duration(secs) * time.Second).String()
-			}
-		}
-	}
-	return out
-}
-
 // pullLimit returns a *PullLimitError when a 429 is a pull rate limit, else
 // nil. Docker Hub's pull limit says "You have reached your pull rate limit"
 // and sends ratelimit-remaining: 0 (docker/docs#11648). Any other 429,
@@ -284,4 +227,28 @@ func pullLimit(req *http.Request, resp *http.Response) *PullLimitError {
 		e.Message = shorten(parsed.Errors[0].Message)
 	}
 	return e
+}
+
+// limitedReader reads at most n bytes and fails with errTooLarge past them,
+// so that an oversized answer is an error, never a silent truncation.
+type limitedReader struct {
+	r io.Reader
+	n int64
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		var one [1]byte
+		n, err := l.r.Read(one[:])
+		if n > 0 {
+			return 0, errTooLarge
+		}
+		return 0, err
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	return n, err
 }

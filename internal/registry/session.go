@@ -104,9 +104,6 @@ func (s *session) do(req *http.Request) (*http.Response, error) {
 	return resp, redactURLError(err)
 }
 
-// errRedirect is a redirect the client refuses to follow.
-var errRedirect = errors.New("redirect refused")
-
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
 		return fmt.Errorf("%w: stopped after 10 redirects", errRedirect)

@@ -343,30 +343,3 @@ func notJSON(err error) error {
 	}
 	return fmt.Errorf("the tag list is not valid JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
 }
-
-// errTooLarge is returned when a response body passes MaxResponseBytes.
-var errTooLarge = fmt.Errorf("the response is larger than the safety cap of %d MiB", MaxResponseBytes>>20)
-
-// limitedReader reads at most n bytes and fails with errTooLarge past them,
-// so that an oversized answer is an error, never a silent truncation.
-type limitedReader struct {
-	r io.Reader
-	n int64
-}
-
-func (l *limitedReader) Read(p []byte) (int, error) {
-	if l.n <= 0 {
-		var one [1]byte
-		n, err := l.r.Read(one[:])
-		if n > 0 {
-			return 0, errTooLarge
-		}
-		return 0, err
-	}
-	if int64(len(p)) > l.n {
-		p = p[:l.n]
-	}
-	n, err := l.r.Read(p)
-	l.n -= int64(n)
-	return n, err
-}

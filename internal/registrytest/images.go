@@ -49,7 +49,7 @@ func (r *Registry) PushImage(t testing.TB, repo, tag string, opts ...ImageOption
 	for _, opt := range opts {
 		opt(&o)
 	}
-	img, err := newImage(o.platform)
+	img, err := NewImage(o.platform, nil)
 	if err != nil {
 		t.Fatalf("registrytest: %v", err)
 	}
@@ -67,29 +67,19 @@ func (r *Registry) PushImage(t testing.TB, repo, tag string, opts ...ImageOption
 // platform strings as given.
 func (r *Registry) PushIndex(t testing.TB, repo, tag string, platforms ...string) (index v1.Hash, perPlatform map[string]v1.Hash) {
 	t.Helper()
-	perPlatform = make(map[string]v1.Hash, len(platforms))
-	adds := make([]mutate.IndexAddendum, 0, len(platforms))
-	for _, platform := range platforms {
-		p, err := v1.ParsePlatform(platform)
-		if err != nil {
-			t.Fatalf("registrytest: %v", err)
-		}
-		img, err := newImage(platform)
-		if err != nil {
-			t.Fatalf("registrytest: %v", err)
-		}
-		perPlatform[platform] = digest(t, img)
-		adds = append(adds, mutate.IndexAddendum{
-			Add:        img,
-			Descriptor: v1.Descriptor{Platform: p},
-		})
+	idx, images, err := NewIndex(platforms, nil)
+	if err != nil {
+		t.Fatalf("registrytest: %v", err)
 	}
-	idx := mutate.AppendManifests(empty.Index, adds...)
+	perPlatform = make(map[string]v1.Hash, len(images))
+	for platform, img := range images {
+		perPlatform[platform] = digest(t, img)
+	}
 	ref := r.tag(t, repo, tag)
 	if err := r.pusher(t).Push(t.Context(), ref, idx); err != nil {
 		t.Fatalf("registrytest: pushing %s: %v", ref, err)
 	}
-	index, err := idx.Digest()
+	index, err = idx.Digest()
 	if err != nil {
 		t.Fatalf("registrytest: %v", err)
 	}
@@ -107,7 +97,7 @@ func (r *Registry) PushTags(t testing.TB, repo string, tags ...string) map[strin
 	if len(tags) == 0 {
 		return digests
 	}
-	base, err := newImage(defaultPlatform)
+	base, err := NewImage(defaultPlatform, nil)
 	if err != nil {
 		t.Fatalf("registrytest: %v", err)
 	}
@@ -157,8 +147,11 @@ func (r *Registry) Retag(t testing.TB, repo, from, to string) {
 	}
 }
 
-// newImage returns a new OCI image for platform with one small random layer.
-func newImage(platform string) (v1.Image, error) {
+// NewImage returns a new OCI image for platform ("os/arch" or
+// "os/arch/variant") with one small random layer; edit, when not nil,
+// changes its config (labels, creation time) first. The tests push it with
+// [Registry.PushImage]; the demo registry serves it.
+func NewImage(platform string, edit func(*v1.ConfigFile)) (v1.Image, error) {
 	p, err := v1.ParsePlatform(platform)
 	if err != nil {
 		return nil, err
@@ -174,10 +167,34 @@ func newImage(platform string) (v1.Image, error) {
 	}
 	cf = cf.DeepCopy()
 	cf.OS, cf.Architecture, cf.Variant = p.OS, p.Architecture, p.Variant
+	if edit != nil {
+		edit(cf)
+	}
 	if img, err = mutate.ConfigFile(img, cf); err != nil {
 		return nil, err
 	}
 	return mutate.AppendLayers(img, layer)
+}
+
+// NewIndex returns a new multi-platform OCI image index with one
+// [NewImage] for each platform, named in the index's descriptor, and those
+// images keyed by the platform strings as given.
+func NewIndex(platforms []string, edit func(*v1.ConfigFile)) (v1.ImageIndex, map[string]v1.Image, error) {
+	images := make(map[string]v1.Image, len(platforms))
+	adds := make([]mutate.IndexAddendum, 0, len(platforms))
+	for _, platform := range platforms {
+		p, err := v1.ParsePlatform(platform)
+		if err != nil {
+			return nil, nil, err
+		}
+		img, err := NewImage(platform, edit)
+		if err != nil {
+			return nil, nil, err
+		}
+		images[platform] = img
+		adds = append(adds, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{Platform: p}})
+	}
+	return mutate.AppendManifests(mutate.IndexMediaType(empty.Index, types.OCIImageIndex), adds...), images, nil
 }
 
 // tag parses <host>/repo:tag.

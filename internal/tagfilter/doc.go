@@ -20,9 +20,9 @@
 // then prefers more numeric components and finally the greater tag byte by
 // byte, so that the order is total and does not depend on the order of the
 // input. Signature, attestation and SBOM tags written by cosign are never
-// kept. The language, the order and the errors are specified in the project's
-// filter specification (shared/spec/filters.md); this package follows it to
-// the letter.
+// kept. The language, the order and the errors are the ones the provider
+// documents for its filter argument; the table tests hold every example of
+// that documentation.
 //
 // Sort and Select encode each kept tag once into a byte string whose
 // bytewise order is the specified order, so that large tag lists are sorted

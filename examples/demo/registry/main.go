@@ -38,11 +38,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
-	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
 
 // release is one image pushed under one or more tags of a repository.
@@ -52,18 +49,14 @@ type release struct {
 	// points to the same manifest, like latest or mainline.
 	tags []string
 	// platforms lists the image's platforms. One platform makes a
-	// single-platform Docker image; more make an OCI index with one
+	// single-platform OCI image; more make an OCI index with one
 	// image per platform.
-	platforms []v1.Platform
+	platforms []string
 }
 
 var (
-	linuxAmd64 = v1.Platform{OS: "linux", Architecture: "amd64"}
-	linuxArm64 = v1.Platform{OS: "linux", Architecture: "arm64", Variant: "v8"}
-	linuxArmV7 = v1.Platform{OS: "linux", Architecture: "arm", Variant: "v7"}
-
-	single = []v1.Platform{linuxAmd64}
-	multi  = []v1.Platform{linuxAmd64, linuxArm64, linuxArmV7}
+	single = []string{"linux/amd64"}
+	multi  = []string{"linux/amd64", "linux/arm64/v8", "linux/arm/v7"}
 )
 
 // seedReleases returns what the registry holds when it starts.
@@ -235,7 +228,7 @@ func push(host string, r release, opts []remote.Option) error {
 	}
 	var tagged remote.Taggable
 	if len(r.platforms) == 1 {
-		img, err := dockerImage(r.platforms[0], r.tags[0])
+		img, err := registrytest.NewImage(r.platforms[0], versioned(r.tags[0]))
 		if err != nil {
 			return err
 		}
@@ -244,7 +237,7 @@ func push(host string, r release, opts []remote.Option) error {
 		}
 		tagged = img
 	} else {
-		idx, err := ociIndex(r.platforms, r.tags[0])
+		idx, _, err := registrytest.NewIndex(r.platforms, versioned(r.tags[0]))
 		if err != nil {
 			return err
 		}
@@ -261,54 +254,15 @@ func push(host string, r release, opts []remote.Option) error {
 	return nil
 }
 
-// dockerImage returns a small random Docker (schema 2) image for platform p.
-func dockerImage(p v1.Platform, version string) (v1.Image, error) {
-	img, err := random.Image(64, 1)
-	if err != nil {
-		return nil, err
-	}
-	return withConfig(img, p, version)
-}
-
-// ociIndex returns an OCI index holding one small random OCI image per
-// platform.
-func ociIndex(ps []v1.Platform, version string) (v1.ImageIndex, error) {
-	idx := mutate.IndexMediaType(empty.Index, types.OCIImageIndex)
-	for _, p := range ps {
-		layer, err := random.Layer(64, types.OCILayer)
-		if err != nil {
-			return nil, err
+// versioned sets an image's creation time and version label.
+func versioned(version string) func(*v1.ConfigFile) {
+	return func(cf *v1.ConfigFile) {
+		cf.Created = v1.Time{Time: time.Now().UTC().Truncate(time.Second)}
+		if cf.Config.Labels == nil {
+			cf.Config.Labels = map[string]string{}
 		}
-		base := mutate.ConfigMediaType(mutate.MediaType(empty.Image, types.OCIManifestSchema1), types.OCIConfigJSON)
-		img, err := mutate.AppendLayers(base, layer)
-		if err != nil {
-			return nil, err
-		}
-		if img, err = withConfig(img, p, version); err != nil {
-			return nil, err
-		}
-		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{
-			Add:        img,
-			Descriptor: v1.Descriptor{Platform: &p},
-		})
+		cf.Config.Labels["org.opencontainers.image.version"] = version
 	}
-	return idx, nil
-}
-
-// withConfig sets the image's platform, creation time and version label.
-func withConfig(img v1.Image, p v1.Platform, version string) (v1.Image, error) {
-	cf, err := img.ConfigFile()
-	if err != nil {
-		return nil, err
-	}
-	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture, cf.Variant = p.OS, p.Architecture, p.Variant
-	cf.Created = v1.Time{Time: time.Now().UTC().Truncate(time.Second)}
-	if cf.Config.Labels == nil {
-		cf.Config.Labels = map[string]string{}
-	}
-	cf.Config.Labels["org.opencontainers.image.version"] = version
-	return mutate.ConfigFile(img, cf)
 }
 
 // writeFileAtomic writes data to a temporary file next to path and renames

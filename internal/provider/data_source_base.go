@@ -68,40 +68,6 @@ func pinnedRefAttribute() schema.StringAttribute {
 	}
 }
 
-// imageRegistryValidator checks image and registry together once both are
-// known: a host in both is an error.
-type imageRegistryValidator struct{}
-
-var _ datasource.ConfigValidator = imageRegistryValidator{}
-
-func (imageRegistryValidator) Description(context.Context) string {
-	return "image must not name a registry host when registry is set"
-}
-
-func (v imageRegistryValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (imageRegistryValidator) ValidateDataSource(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
-	var image, reg types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("image"), &image)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("registry"), &reg)...)
-	if resp.Diagnostics.HasError() || !known(image) || !known(reg) {
-		return
-	}
-	if _, err := registry.ParseImage(image.ValueString(), ""); err != nil {
-		return // the image's own validator reports it
-	}
-	if err := registry.CheckRegistryHost(reg.ValueString()); err != nil {
-		return // the registry's own validator reports it
-	}
-	if _, err := registry.ParseImage(image.ValueString(), reg.ValueString()); err != nil {
-		resp.Diagnostics.Append(conflictingRegistry(err))
-	}
-}
-
-func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
-
 // readContext bounds a read by the provider's timeout.
 func (b *dataSourceBase) readContext(ctx context.Context, resp *datasource.ReadResponse) (context.Context, context.CancelFunc, bool) {
 	if b.data == nil {

@@ -1,0 +1,78 @@
+package registry
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"time"
+)
+
+// rootCAs returns the system's certificate pool plus the CAs in caFile, or
+// nil (the system's pool) when caFile is empty.
+func rootCAs(caFile string) (*x509.CertPool, error) {
+	if caFile == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(caFile) //nolint:gosec // the CA file the user named
+	if err != nil {
+		return nil, &OptionError{Field: "CAFile", Err: fmt.Errorf("cannot read the CA file %s: %w", caFile, err)}
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, &OptionError{Field: "CAFile", Err: fmt.Errorf("%s holds no PEM certificate: give a file of one or more \"-----BEGIN CERTIFICATE-----\" blocks", caFile)}
+	}
+	return pool, nil
+}
+
+// newHostTransport returns the HTTP transport: proxies from the environment,
+// keep-alive, the extra CAs, TLS verification skipped only for hosts listed
+// as insecure, and plain HTTP refused to any host that is neither loopback
+// nor listed.
+func newHostTransport(insecure map[string]bool, roots *x509.CertPool) http.RoundTripper {
+	base := &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   30 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:   true,
+		MaxIdleConns:        100,
+		MaxIdleConnsPerHost: 16,
+		IdleConnTimeout:     90 * time.Second,
+		TLSHandshakeTimeout: 10 * time.Second,
+		// A hostile header cannot make the client parse megabytes.
+		MaxResponseHeaderBytes: maxHeaderBytes,
+		ExpectContinueTimeout:  1 * time.Second,
+		TLSClientConfig:        &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: roots},
+	}
+	unverified := base.Clone()
+	unverified.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: true} //nolint:gosec // only for hosts listed in Options.Insecure
+	return &hostTransport{verified: base, unverified: unverified, insecure: insecure}
+}
+
+// maxHeaderBytes bounds the response headers the client reads.
+const maxHeaderBytes = 64 << 10
+
+var _ http.RoundTripper = (*hostTransport)(nil)
+
+type hostTransport struct {
+	verified, unverified http.RoundTripper
+	insecure             map[string]bool
+}
+
+func (t *hostTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	listed := t.insecure[CanonicalHost(req.URL.Host)]
+	if req.URL.Scheme == "http" && !listed && !IsLoopback(req.URL.Host) {
+		return nil, fmt.Errorf("%w to %s: only loopback hosts and hosts listed as insecure may be reached over plain HTTP", ErrPlainHTTP, req.URL.Host)
+	}
+	if listed {
+		return t.unverified.RoundTrip(req)
+	}
+	return t.verified.RoundTrip(req)
+}

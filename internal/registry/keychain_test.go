@@ -1,0 +1,67 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+)
+
+// TestDockerHubAliases: credentials given for docker.io serve Docker Hub
+// however the image names it.
+func TestDockerHubAliases(t *testing.T) {
+	t.Parallel()
+	for _, given := range []string{"docker.io", "index.docker.io", "registry-1.docker.io"} {
+		k, err := newKeychain(Options{Auth: map[string]Credential{given: {Username: "u", Password: "p"}}}, func(context.Context, string, map[string]any) {})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, img := range []string{"nginx", "docker.io/library/nginx", "index.docker.io/pihole/pihole"} {
+			image := mustImage(t, img)
+			auth, source, err := k.credentials(t.Context(), image)
+			if err != nil || source != SourceOptions || auth == authn.Anonymous {
+				t.Errorf("auth for %s given as %s: %v from %q, %v", img, given, auth, source, err)
+			}
+		}
+	}
+}
+
+// TestCredentialHelperRunsOnce: a credential helper is run once per
+// registry, however many repositories and reads.
+func TestCredentialHelperRunsOnce(t *testing.T) {
+	reg := registrytest.NewDistribution(t, registrytest.WithTokenAuth(map[string]string{"kim": "kim-s3cret"}))
+	reg.PushTags(t, "team/a", "1.0")
+	reg.PushTags(t, "team/b", "1.0")
+	dir := t.TempDir()
+	calls := filepath.Join(dir, "calls")
+	registrytest.CredentialHelper(t, "counting", fmt.Sprintf("read server\necho x >> %q\nprintf '{\"ServerURL\":\"%%s\",\"Username\":\"kim\",\"Secret\":\"kim-s3cret\"}' \"$server\"\n", calls))
+	cfg := filepath.Join(dir, "config.json")
+	if err := os.WriteFile(cfg, fmt.Appendf(nil, `{"credHelpers":{%q:"counting"}}`, reg.Host), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Options{DockerConfigFile: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, repo := range []string{"team/a", "team/b"} {
+		img := mustImage(t, reg.Host+"/"+repo)
+		if _, err := c.ListTags(t.Context(), img); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Digest(t.Context(), img, "1.0"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := os.ReadFile(calls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), "x"); n != 1 {
+		t.Errorf("the credential helper ran %d times, want once", n)
+	}
+}

@@ -38,8 +38,8 @@ func TestDigestQuirks(t *testing.T) {
 			if got.Digest != want {
 				t.Errorf("digest = %s, want %s", got.Digest, want)
 			}
-			if h, g := proxy.Requests.ManifestHead.Load(), proxy.Requests.ManifestGet.Load(); h != tt.head || g != tt.get {
-				t.Errorf("HEAD %d, GET %d; want %d, %d", h, g, tt.head, tt.get)
+			if got, want := proxy.Requests.Snapshot(), (registrytest.Counts{Ping: 1, ManifestHead: tt.head, ManifestGet: tt.get}); got != want {
+				t.Errorf("requests = %+v, want %+v", got, want)
 			}
 		})
 	}

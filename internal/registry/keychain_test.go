@@ -48,15 +48,7 @@ func TestCredentialHelperRunsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, repo := range []string{"team/a", "team/b"} {
-		img := mustImage(t, reg.Host+"/"+repo)
-		if _, err := c.ListTags(t.Context(), img); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.Digest(t.Context(), img, "1.0"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	readEach(t, c, reg.Host, []string{"team/a", "team/b"}, "1.0")
 	data, err := os.ReadFile(calls)
 	if err != nil {
 		t.Fatal(err)

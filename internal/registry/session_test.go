@@ -17,17 +17,7 @@ func TestOneTokenPerRepository(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, repo := range []string{"team/a", "team/b"} {
-		img := mustImage(t, reg.Host+"/"+repo)
-		if _, err := c.ListTags(t.Context(), img); err != nil {
-			t.Fatal(err)
-		}
-		for _, tag := range []string{"1.0", "1.0"} {
-			if _, err := c.Digest(t.Context(), img, tag); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	readEach(t, c, reg.Host, []string{"team/a", "team/b"}, "1.0", "1.0")
 	if got := reg.Token.Requests.Load(); got != 2 {
 		t.Errorf("token requests = %d, want 2 (one per repository)", got)
 	}

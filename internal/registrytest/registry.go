@@ -135,3 +135,19 @@ func (c *RequestCounts) count(req *http.Request) {
 		c.Other.Add(1)
 	}
 }
+
+// Counts is a snapshot of [RequestCounts], to compare with ==.
+type Counts struct {
+	Ping, TagList, ManifestHead, ManifestGet, Other int64
+}
+
+// Snapshot returns the counts so far.
+func (c *RequestCounts) Snapshot() Counts {
+	return Counts{
+		Ping:         c.Ping.Load(),
+		TagList:      c.TagList.Load(),
+		ManifestHead: c.ManifestHead.Load(),
+		ManifestGet:  c.ManifestGet.Load(),
+		Other:        c.Other.Load(),
+	}
+}

@@ -25,14 +25,12 @@ func cloudCredentials(ctx context.Context, host string) (authn.Authenticator, st
 		auth, err := ecrCredentials(ctx, host)
 		return auth, source, err
 	case isGoogle(host):
-		auth, err := bounded(ctx, func() (authn.Authenticator, error) {
-			return authn.Resolve(ctx, google.Keychain, registryResource(host))
-		})
+		auth, source, err := googleCredentials(ctx)
 		if err != nil {
-			return nil, "Google", fmt.Errorf("cannot get Google credentials for registry %s: %w", host, err)
+			return nil, source, fmt.Errorf("cannot get Google credentials for registry %s: %w", host, err)
 		}
-		if auth != authn.Anonymous {
-			return auth, "Google application default credentials", nil
+		if auth != nil {
+			return auth, source, nil
 		}
 	case host == "ghcr.io":
 		auth, err := github.Keychain.Resolve(registryResource(host))
@@ -41,6 +39,30 @@ func cloudCredentials(ctx context.Context, host string) (authn.Authenticator, st
 		}
 	}
 	return nil, "", nil
+}
+
+// googleCredentials returns application default credentials, else
+// gcloud's, else nil. go-containerregistry's Google keychain would fall
+// back to anonymous requests on any error, and keep the first answer for the
+// process; here a GOOGLE_APPLICATION_CREDENTIALS that cannot be used is an
+// error naming it, and a failure is not remembered.
+func googleCredentials(ctx context.Context) (authn.Authenticator, string, error) {
+	const adc = "Google application default credentials"
+	file := os.Getenv("GOOGLE_APPLICATION_CREDENTIALS")
+	auth, err := bounded(ctx, func() (authn.Authenticator, error) { return google.NewEnvAuthenticator(ctx) })
+	switch {
+	case err == nil && auth != authn.Anonymous:
+		return auth, adc, nil
+	case file != "" && ctx.Err() == nil:
+		return nil, adc, fmt.Errorf("GOOGLE_APPLICATION_CREDENTIALS names %s, which cannot be used: %w; set it to a service account key or an external account file, or unset it", file, err)
+	case ctx.Err() != nil:
+		return nil, adc, ctx.Err()
+	}
+	auth, err = bounded(ctx, func() (authn.Authenticator, error) { return google.NewGcloudAuthenticator(ctx) })
+	if err == nil && auth != authn.Anonymous {
+		return auth, "gcloud", nil
+	}
+	return nil, "", ctx.Err()
 }
 
 // ecrCredentials gets an ECR registry's credentials from the AWS default

@@ -241,3 +241,18 @@ func TestCloudECRBoundedByTimeout(t *testing.T) {
 		t.Errorf("the read took %s past a 1 s deadline", took)
 	}
 }
+
+// TestCloudGoogleBrokenCredentials: a GOOGLE_APPLICATION_CREDENTIALS file
+// that cannot be used is an error naming the variable and the file
+// (go-containerregistry's keychain fell back to anonymous requests).
+func TestCloudGoogleBrokenCredentials(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sa.json")
+	if err := os.WriteFile(path, []byte(`{"type":"service_account",`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", path)
+	_, _, err := resolveWith(t, "europe-docker.pkg.dev")
+	if err == nil || !strings.Contains(err.Error(), "GOOGLE_APPLICATION_CREDENTIALS") || !strings.Contains(err.Error(), path) {
+		t.Errorf("resolve = %v, want an error naming GOOGLE_APPLICATION_CREDENTIALS and %s", err, path)
+	}
+}

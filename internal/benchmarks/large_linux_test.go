@@ -40,7 +40,7 @@ func BenchmarkLargeRepository(b *testing.B) {
 	digests := reg.PushTags(b, largeRepo, tags...)
 	b.Logf("seeded %d tags in the in-process registry in %v", len(tags), time.Since(seeding).Round(time.Millisecond))
 	// No delay: the proxy only counts.
-	proxy := newLatencyProxy(b, reg, 0)
+	proxy := registrytest.NewLatencyProxy(b, reg, 0)
 
 	var lookups []lookup
 	for _, l := range []lookup{
@@ -58,14 +58,14 @@ func BenchmarkLargeRepository(b *testing.B) {
 
 	var (
 		plan      time.Duration
-		counts    requestCounts
+		counts    registrytest.Tally
 		peak      int64
 		processes int
 	)
 	for b.Loop() {
 		_ = os.Remove(report)
 		plan = ws.plan(b, full)
-		counts = proxy.take()
+		counts = proxy.Take()
 		b.StopTimer()
 		peak, processes = peakRSS(b, report)
 		checkAnswers(b, "terraform plan", lookups, planAnswers(b, ws, full))

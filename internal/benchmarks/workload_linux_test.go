@@ -135,7 +135,7 @@ func planAnswers(b *testing.B, ws *workspace, dir string) map[string]string {
 // protocolMinimum is the fewest requests the lookups need, by kind: one ping
 // for the registry, one token per repository, every page of every listed
 // repository once, and one HEAD per distinct tag asked about.
-func protocolMinimum(lookups []lookup, tagsPerRepo int) requestCounts {
+func protocolMinimum(lookups []lookup, tagsPerRepo int) registrytest.Tally {
 	repos := map[string]bool{}
 	listed := map[string]bool{}
 	tags := map[string]bool{}
@@ -146,7 +146,7 @@ func protocolMinimum(lookups []lookup, tagsPerRepo int) requestCounts {
 		}
 		tags[l.repo+":"+l.tag] = true
 	}
-	return requestCounts{
+	return registrytest.Tally{
 		Ping:         1,
 		Token:        int64(len(repos)),
 		TagList:      int64(len(listed) * tagPages(tagsPerRepo, pageSize)),
@@ -180,7 +180,7 @@ func BenchmarkPlanWorkload(b *testing.B) {
 	seeding := time.Now()
 	lookups := seedWorkload(b, reg)
 	b.Logf("seeded %d repositories of %d tags in the distribution registry in %v", workloadRepos, workloadTags, time.Since(seeding).Round(time.Millisecond))
-	proxy := newLatencyProxy(b, reg, addedLatency)
+	proxy := registrytest.NewLatencyProxy(b, reg, addedLatency)
 
 	ws := newWorkspace(b, terraform, providerDir)
 	provider := providerBlock(proxy.Host, benchUser, benchPassword)
@@ -191,20 +191,20 @@ func BenchmarkPlanWorkload(b *testing.B) {
 	// One untimed plan first, so that every timed run finds Terraform and
 	// the provider in the page cache.
 	ws.plan(b, empty)
-	proxy.take()
+	proxy.Take()
 
 	var r workloadRun
 	for b.Loop() {
 		tokens := reg.Token.Requests.Load()
 		r.plan = ws.plan(b, full)
-		r.provider = proxy.take()
+		r.provider = proxy.Take()
 		r.providerTokens = reg.Token.Requests.Load() - tokens
 
 		b.StopTimer()
 		checkAnswers(b, "terraform plan", lookups, planAnswers(b, ws, full))
 
 		r.empty = ws.plan(b, empty)
-		r.emptyCounts = proxy.take()
+		r.emptyCounts = proxy.Take()
 
 		tokens = reg.Token.Requests.Load()
 		start := time.Now()
@@ -217,7 +217,7 @@ func BenchmarkPlanWorkload(b *testing.B) {
 			answers[l.name] = a
 		}
 		r.crane = time.Since(start)
-		r.craneCounts = proxy.take()
+		r.craneCounts = proxy.Take()
 		r.craneTokens = reg.Token.Requests.Load() - tokens
 		checkAnswers(b, "the crane script", lookups, answers)
 		b.StartTimer()
@@ -238,8 +238,8 @@ func BenchmarkPlanWorkload(b *testing.B) {
 // workloadRun is what one iteration of BenchmarkPlanWorkload measured.
 type workloadRun struct {
 	plan, empty, crane                 time.Duration
-	provider, emptyCounts, craneCounts requestCounts
-	minimum                            requestCounts
+	provider, emptyCounts, craneCounts registrytest.Tally
+	minimum                            registrytest.Tally
 	providerTokens, craneTokens        int64
 }
 
@@ -267,24 +267,24 @@ func (r *workloadRun) table(lookups int) *table {
 			"terraform plan", "crane, one at a time", "protocol minimum"},
 		right: []bool{false, true, true, true},
 	}
-	row := func(what string, f func(requestCounts) int64, minimum bool) {
+	row := func(what string, f func(registrytest.Tally) int64, minimum bool) {
 		m := int64(-1)
 		if minimum {
 			m = f(r.minimum)
 		}
 		t.add(what, count(f(r.provider)), count(f(r.craneCounts)), count(m))
 	}
-	row("ping `/v2/`", func(c requestCounts) int64 { return c.Ping }, true)
-	row("token", func(c requestCounts) int64 { return c.Token }, true)
-	row("tag-list pages", func(c requestCounts) int64 { return c.TagList }, true)
-	row("manifest HEAD", func(c requestCounts) int64 { return c.ManifestHead }, true)
-	row("manifest GET", func(c requestCounts) int64 { return c.ManifestGet }, true)
-	row("other", func(c requestCounts) int64 { return c.Other }, true)
-	row("**requests**", requestCounts.Total, true)
-	row("answered 401", func(c requestCounts) int64 { return c.Unauthorized }, false)
-	row("TCP connections", func(c requestCounts) int64 { return c.Conns }, false)
-	row("HTTPS tries on the HTTP port", func(c requestCounts) int64 { return c.TLSProbes }, false)
-	row("most requests in flight", func(c requestCounts) int64 { return c.MaxInFlight }, false)
+	row("ping `/v2/`", func(c registrytest.Tally) int64 { return c.Ping }, true)
+	row("token", func(c registrytest.Tally) int64 { return c.Token }, true)
+	row("tag-list pages", func(c registrytest.Tally) int64 { return c.TagList }, true)
+	row("manifest HEAD", func(c registrytest.Tally) int64 { return c.ManifestHead }, true)
+	row("manifest GET", func(c registrytest.Tally) int64 { return c.ManifestGet }, true)
+	row("other", func(c registrytest.Tally) int64 { return c.Other }, true)
+	row("**requests**", registrytest.Tally.Total, true)
+	row("answered 401", func(c registrytest.Tally) int64 { return c.Unauthorized }, false)
+	row("TCP connections", func(c registrytest.Tally) int64 { return c.Conns }, false)
+	row("HTTPS tries on the HTTP port", func(c registrytest.Tally) int64 { return c.TLSProbes }, false)
+	row("most requests in flight", func(c registrytest.Tally) int64 { return c.MaxInFlight }, false)
 	t.add("first request to last answer", seconds(r.provider.Busy), seconds(r.craneCounts.Busy), "–")
 	t.add("registry's own time, summed over requests", seconds(r.provider.Serving), seconds(r.craneCounts.Serving), "–")
 	t.add("**wall time**", seconds(r.plan), seconds(r.crane), "–")

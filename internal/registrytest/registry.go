@@ -120,20 +120,41 @@ func (c *RequestCounts) wrap(h http.Handler) http.Handler {
 }
 
 func (c *RequestCounts) count(req *http.Request) {
+	[...]*atomic.Int64{
+		kindPing:         &c.Ping,
+		kindTagList:      &c.TagList,
+		kindManifestHead: &c.ManifestHead,
+		kindManifestGet:  &c.ManifestGet,
+		kindOther:        &c.Other,
+	}[kindOf(req)].Add(1)
+}
+
+// requestKind is what a request to a registry asks for.
+type requestKind int
+
+const (
+	kindPing requestKind = iota
+	kindTagList
+	kindManifestHead
+	kindManifestGet
+	kindOther
+)
+
+// kindOf classifies a request to a registry.
+func kindOf(req *http.Request) requestKind {
 	path := req.URL.Path
 	read := req.Method == http.MethodGet || req.Method == http.MethodHead
 	switch {
 	case read && (path == "/v2/" || path == "/v2"):
-		c.Ping.Add(1)
+		return kindPing
 	case req.Method == http.MethodGet && strings.HasSuffix(path, "/tags/list"):
-		c.TagList.Add(1)
+		return kindTagList
 	case req.Method == http.MethodHead && strings.Contains(path, "/manifests/"):
-		c.ManifestHead.Add(1)
+		return kindManifestHead
 	case req.Method == http.MethodGet && strings.Contains(path, "/manifests/"):
-		c.ManifestGet.Add(1)
-	default:
-		c.Other.Add(1)
+		return kindManifestGet
 	}
+	return kindOther
 }
 
 // Counts is a snapshot of [RequestCounts], to compare with ==.

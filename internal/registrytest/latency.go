@@ -1,4 +1,4 @@
-package benchmarks
+package registrytest
 
 import (
 	"net"
@@ -10,17 +10,15 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
 
-// latencyProxy stands between the code under test and a registry on
-// loopback, as the network between a user and a registry 25 ms away does: it
+// LatencyProxy stands between the code under test and a registry on
+// loopback, as the network between a user and a distant registry does: it
 // holds every request for a fixed delay before passing it on, and counts the
 // requests by kind. A registry with token auth gets a second front for its
 // token server, and the registry's WWW-Authenticate challenges are rewritten
 // to name it, so that token requests are delayed and counted too.
-type latencyProxy struct {
+type LatencyProxy struct {
 	// Host is the registry's front, "127.0.0.1:<port>": image names use it.
 	Host string
 
@@ -28,7 +26,7 @@ type latencyProxy struct {
 	counts counters
 }
 
-// counters are the live counts of a latencyProxy.
+// counters are the live counts of a LatencyProxy.
 type counters struct {
 	ping, token, tagList, manifestHead, manifestGet, other atomic.Int64
 	unauthorized                                           atomic.Int64
@@ -42,8 +40,8 @@ type counters struct {
 	serving atomic.Int64
 }
 
-// requestCounts is a snapshot of a latencyProxy's counts.
-type requestCounts struct {
+// Tally is what a LatencyProxy counted between two calls of Take.
+type Tally struct {
 	// Ping counts GET and HEAD /v2/.
 	Ping int64
 	// Token counts requests to the token server.
@@ -74,18 +72,18 @@ type requestCounts struct {
 }
 
 // Total is the number of HTTP requests, of every kind.
-func (c requestCounts) Total() int64 {
+func (c Tally) Total() int64 {
 	return c.Ping + c.Token + c.TagList + c.ManifestHead + c.ManifestGet + c.Other
 }
 
-// newLatencyProxy starts a proxy in front of r (a plain-HTTP registry) that
-// delays every request by delay, and stops it when the benchmark ends.
-func newLatencyProxy(tb testing.TB, r *registrytest.Registry, delay time.Duration) *latencyProxy {
+// NewLatencyProxy starts a proxy in front of r (a plain-HTTP registry) that
+// delays every request by delay, and stops it when the test ends.
+func NewLatencyProxy(tb testing.TB, r *Registry, delay time.Duration) *LatencyProxy {
 	tb.Helper()
 	if r.CertPool != nil {
-		tb.Fatal("latencyProxy: the registry must serve plain HTTP")
+		tb.Fatal("LatencyProxy: the registry must serve plain HTTP")
 	}
-	p := &latencyProxy{delay: delay}
+	p := &LatencyProxy{delay: delay}
 
 	// The proxy's own connections to the registry are kept alive, so that
 	// it adds no connection setup of its own.
@@ -101,7 +99,7 @@ func newLatencyProxy(tb testing.TB, r *registrytest.Registry, delay time.Duratio
 	if r.Token != nil {
 		u, err := url.Parse(r.Token.Realm)
 		if err != nil {
-			tb.Fatalf("latencyProxy: token realm: %v", err)
+			tb.Fatalf("LatencyProxy: token realm: %v", err)
 		}
 		target := &url.URL{Scheme: u.Scheme, Host: net.JoinHostPort("127.0.0.1", u.Port())}
 		front := p.serve(tb, &httputil.ReverseProxy{
@@ -113,7 +111,7 @@ func newLatencyProxy(tb testing.TB, r *registrytest.Registry, delay time.Duratio
 		// localhost, as the token server's own does.
 		_, port, err := net.SplitHostPort(strings.TrimPrefix(front.URL, "http://"))
 		if err != nil {
-			tb.Fatalf("latencyProxy: %v", err)
+			tb.Fatalf("LatencyProxy: %v", err)
 		}
 		realm = r.Token.Realm
 		proxiedRealm = (&url.URL{Scheme: "http", Host: "localhost:" + port, Path: u.Path}).String()
@@ -146,7 +144,7 @@ func newLatencyProxy(tb testing.TB, r *registrytest.Registry, delay time.Duratio
 
 // serve starts a front on 127.0.0.1 that counts each request in the counter
 // that kind picks, waits for the delay and hands the request to next.
-func (p *latencyProxy) serve(tb testing.TB, next http.Handler, kind func(*http.Request) *atomic.Int64) *httptest.Server {
+func (p *LatencyProxy) serve(tb testing.TB, next http.Handler, kind func(*http.Request) *atomic.Int64) *httptest.Server {
 	tb.Helper()
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		kind(req).Add(1)
@@ -180,31 +178,24 @@ func (p *latencyProxy) serve(tb testing.TB, next http.Handler, kind func(*http.R
 }
 
 // classify returns the counter of a request to the registry.
-func (p *latencyProxy) classify(req *http.Request) *atomic.Int64 {
-	path := req.URL.Path
-	read := req.Method == http.MethodGet || req.Method == http.MethodHead
-	switch {
-	case read && (path == "/v2/" || path == "/v2"):
-		return &p.counts.ping
-	case req.Method == http.MethodGet && strings.HasSuffix(path, "/tags/list"):
-		return &p.counts.tagList
-	case req.Method == http.MethodHead && strings.Contains(path, "/manifests/"):
-		return &p.counts.manifestHead
-	case req.Method == http.MethodGet && strings.Contains(path, "/manifests/"):
-		return &p.counts.manifestGet
-	default:
-		return &p.counts.other
-	}
+func (p *LatencyProxy) classify(req *http.Request) *atomic.Int64 {
+	return [...]*atomic.Int64{
+		kindPing:         &p.counts.ping,
+		kindTagList:      &p.counts.tagList,
+		kindManifestHead: &p.counts.manifestHead,
+		kindManifestGet:  &p.counts.manifestGet,
+		kindOther:        &p.counts.other,
+	}[kindOf(req)]
 }
 
-// take returns the counts since the last take, and starts counting afresh.
-func (p *latencyProxy) take() requestCounts {
+// Take returns the counts since the last Take, and starts counting afresh.
+func (p *LatencyProxy) Take() Tally {
 	c := &p.counts
 	var busy time.Duration
 	if first, last := c.first.Swap(0), c.last.Swap(0); first != 0 && last > first {
 		busy = time.Duration(last - first)
 	}
-	return requestCounts{
+	return Tally{
 		Busy:         busy,
 		Serving:      time.Duration(c.serving.Swap(0)),
 		MaxInFlight:  c.maxInFlight.Swap(0),

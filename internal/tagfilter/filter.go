@@ -116,7 +116,10 @@ func (n *node) versionText(s string) (string, bool) {
 	for {
 		switch n.kind {
 		case callSemver:
-			if !n.allowNoNums && !startsLikeVersion(s) {
+			if n.allowNoNums {
+				return stripV(s), true
+			}
+			if !startsLikeVersion(s) || isCommitHash(stripV(s)) {
 				return "", false
 			}
 			return stripV(s), true

@@ -2,6 +2,8 @@ package tagfilter
 
 import (
 	"bytes"
+	"fmt"
+	"regexp"
 	"slices"
 )
 
@@ -19,11 +21,22 @@ type Selection struct {
 	// constraint.
 	Kept int
 	// RejectedByFilter is the number of distinct tags the filter does not
-	// keep.
+	// keep, cosign tags included.
 	RejectedByFilter int
-	// RejectedByConstraint is the number of distinct tags the filter keeps
-	// but whose version text does not satisfy the constraint.
+	// RejectedByCosign is how many of RejectedByFilter are cosign tags.
+	RejectedByCosign int
+	// RejectedByExclude is the number of distinct tags the filter keeps
+	// that an exclude pattern matches.
+	RejectedByExclude int
+	// RejectedByVariant is the number of distinct tags left that are not
+	// of the shape the rules follow.
+	RejectedByVariant int
+	// RejectedByConstraint is the number of distinct tags left whose
+	// version text does not satisfy the constraint.
 	RejectedByConstraint int
+	// OtherShape is, when the rules follow a shape, the newest tag of
+	// another shape that every other rule keeps; "" otherwise.
+	OtherShape string
 	// Candidates holds up to the requested number of kept tags, newest
 	// first; Candidates[0] is Tag.
 	Candidates []string
@@ -32,15 +45,57 @@ type Selection struct {
 // Found reports whether a tag was selected.
 func (s Selection) Found() bool { return s.Tag != "" || s.Kept > 0 }
 
+// Rules are the rules that follow the filter, in the order they apply.
+type Rules struct {
+	// Exclude holds patterns (see ParseExclude): a tag that one of them
+	// matches is left out.
+	Exclude []*regexp.Regexp
+	// Shape, when not "", keeps only the tags of this shape (see Shape),
+	// and the constraint is then checked against the numeric part of each
+	// version text only: the suffix that the shape fixes is a variant, not
+	// a pre-release.
+	Shape string
+	// Constraint, when not nil, must be satisfied by each tag's version
+	// text.
+	Constraint *Constraint
+}
+
+// ParseExclude compiles exclude patterns, RE2, each matched against a
+// whole tag (^(?:pattern)$). A pattern that does not compile is an error
+// that names it.
+func ParseExclude(patterns []string) ([]*regexp.Regexp, error) {
+	out := make([]*regexp.Regexp, 0, len(patterns))
+	for _, p := range patterns {
+		if p == "" {
+			return nil, fmt.Errorf("exclude pattern %q is empty: give a pattern that matches the tags to leave out, such as '1\\.27\\.4'", p)
+		}
+		re, err := regexp.Compile("^(?:" + p + ")$")
+		if err != nil {
+			return nil, fmt.Errorf("exclude pattern %q is not a valid regular expression: %w", p, err)
+		}
+		out = append(out, re)
+	}
+	return out, nil
+}
+
 // Select picks the newest of tags that the filter keeps and whose version
 // text satisfies c (nil for no constraint), and returns up to candidates of
-// the newest kept tags. Duplicate tags count once. It keeps only the best
+// the newest kept tags. Duplicate tags count once.
+func (f *Filter) Select(tags []string, c *Constraint, candidates int) Selection {
+	return f.SelectWith(tags, Rules{Constraint: c}, candidates)
+}
+
+// SelectWith picks the newest of tags that the filter and the rules keep,
+// and returns up to candidates of the newest kept tags, newest first, with
+// the count of tags each rule rejected (each counted once, under the first
+// rule that rejects it). Duplicate tags count once. It keeps only the best
 // max(candidates, 1) tags while it reads the list, so it does not sort the
 // whole list.
-func (f *Filter) Select(tags []string, c *Constraint, candidates int) Selection {
+func (f *Filter) SelectWith(tags []string, r Rules, candidates int) Selection {
 	var s Selection
 	seen := make(map[string]struct{}, len(tags))
 	top := topK{k: max(candidates, 1)}
+	other := topK{k: 1}
 	var scratch []byte
 	for _, tag := range tags {
 		if _, dup := seen[tag]; dup {
@@ -52,14 +107,36 @@ func (f *Filter) Select(tags []string, c *Constraint, candidates int) Selection 
 		switch {
 		case !ok:
 			s.RejectedByFilter++
+			if isCosignTag(tag) {
+				s.RejectedByCosign++
+			}
 			continue
-		case !c.Check(text):
+		case excluded(r.Exclude, tag):
+			s.RejectedByExclude++
+			continue
+		}
+		constrained := text
+		if r.Shape != "" {
+			constrained, _ = splitVersion(text)
+		}
+		if r.Shape != "" && Shape(tag) != r.Shape {
+			s.RejectedByVariant++
+			if r.Constraint.Check(constrained) {
+				scratch = appendKey(scratch[:0], text, tag)
+				other.offer(scratch, tag, text)
+			}
+			continue
+		}
+		if !r.Constraint.Check(constrained) {
 			s.RejectedByConstraint++
 			continue
 		}
 		s.Kept++
 		scratch = appendKey(scratch[:0], text, tag)
 		top.offer(scratch, tag, text)
+	}
+	if len(other.heap) > 0 {
+		s.OtherShape = other.heap[0].tag
 	}
 	best := top.newestFirst()
 	if len(best) == 0 {
@@ -73,6 +150,37 @@ func (f *Filter) Select(tags []string, c *Constraint, candidates int) Selection 
 		}
 	}
 	return s
+}
+
+func excluded(patterns []*regexp.Regexp, tag string) bool {
+	for _, re := range patterns {
+		if re.MatchString(tag) {
+			return true
+		}
+	}
+	return false
+}
+
+// OpensNewLine reports whether tag's version text has a greater first or
+// second numeric component than current's: a new major or minor line (or a
+// new year, for calendar versions). Both must be tags the filter keeps.
+func (f *Filter) OpensNewLine(current, tag string) bool {
+	a, ok1 := f.VersionText(current)
+	b, ok2 := f.VersionText(tag)
+	if !ok1 || !ok2 {
+		return false
+	}
+	an, _ := splitVersion(a)
+	bn, _ := splitVersion(b)
+	for range 2 {
+		var ac, bc string
+		ac, an = nextComponent(an)
+		bc, bn = nextComponent(bn)
+		if c := compareDigits(bc, ac); c != 0 {
+			return c > 0
+		}
+	}
+	return false
 }
 
 // topEntry is a tag held by topK, with a private copy of its key.

@@ -24,6 +24,55 @@ func startsLikeVersion(s string) bool {
 	return len(s) > 0 && (isDigit(s[0]) || len(s) > 1 && s[0] == 'v' && isDigit(s[1]))
 }
 
+// isCommitHash reports whether a version text looks like a commit hash: 7
+// to 64 characters of 0-9 and a-f, at least one of them a letter. Short SHAs
+// start with a digit often enough that semver() would take them for
+// versions (fluxcd/flux#2729); all-digit texts stay, as build numbers.
+func isCommitHash(s string) bool {
+	if len(s) < 7 || len(s) > 64 {
+		return false
+	}
+	letter := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case isDigit(c):
+		case 'a' <= c && c <= 'f':
+			letter = true
+		default:
+			return false
+		}
+	}
+	return letter
+}
+
+// Shape returns a tag's shape: the tag with every maximal run of ASCII
+// digits replaced by one "#", so that "1.27.3-alpine3.21" has the shape
+// "#.#.#-alpine#.#". Tags of one shape differ only in their numbers: a pin
+// that follows its shape keeps its precision, its "v", its variant words and
+// its separators.
+func Shape(tag string) string {
+	var b strings.Builder
+	b.Grow(len(tag))
+	for i := 0; i < len(tag); i++ {
+		if !isDigit(tag[i]) {
+			b.WriteByte(tag[i])
+			continue
+		}
+		b.WriteByte('#')
+		for i+1 < len(tag) && isDigit(tag[i+1]) {
+			i++
+		}
+	}
+	return b.String()
+}
+
+// NumericPart returns the numeric part of a version text: its leading run
+// of digits { "." digits }, after a leading "v" that a digit follows.
+func NumericPart(text string) string {
+	nums, _ := splitVersion(stripV(text))
+	return nums
+}
+
 // splitVersion splits a version text, already without its leading "v", into
 // its numeric part (the longest leading run of digits { "." digits }) and its
 // suffix (the rest).

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/tagfilter"
 )
 
 // Every diagnostic the provider raises is made here, so that one failure
@@ -189,6 +190,13 @@ func readFromMirror(img registry.Image, mirror string) diag.Diagnostic {
 func tagListMayBeCut(img registry.Image, tags int) diag.Diagnostic {
 	return diag.NewWarningDiagnostic("Tag List May Be Incomplete",
 		fmt.Sprintf("Registry %s ignores the paging parameters of its tag list, and its whole list for %s held exactly %d tags, as many as one page: the registry may have cut it at its page size, so newer tags may exist beyond it.", img.Registry, img.Name, tags))
+}
+
+// newLineInAnotherShape warns that the tag in use is at the end of its
+// shape while a tag of another shape opens a new line.
+func newLineInAnotherShape(img registry.Image, current, other string) diag.Diagnostic {
+	return diag.NewAttributeWarningDiagnostic(path.Root("current"), "Newer Tags In Another Shape",
+		fmt.Sprintf("No tag of %s has the shape of current %q (%s) and is newer than it, but %s, of another shape, opens a new major or minor line: the project may have changed its tag scheme. Set variant = \"any\" to follow it, or change current.", img.Name, current, tagfilter.Shape(current), other))
 }
 
 // recoverRead turns a panic in a data source's Read into an error of that

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -13,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/tagfilter"
 )
 
@@ -38,12 +42,17 @@ type latestTagModel struct {
 	Filter          types.String `tfsdk:"filter"`
 	Constraint      types.String `tfsdk:"constraint"`
 	Current         types.String `tfsdk:"current"`
+	Variant         types.String `tfsdk:"variant"`
+	Exclude         types.List   `tfsdk:"exclude"`
+	Platform        types.String `tfsdk:"platform"`
+	MinAge          types.String `tfsdk:"min_age"`
 	Tag             types.String `tfsdk:"tag"`
 	Digest          types.String `tfsdk:"digest"`
 	ImageRef        types.String `tfsdk:"image_ref"`
 	PinnedRef       types.String `tfsdk:"pinned_ref"`
 	UpdateAvailable types.Bool   `tfsdk:"update_available"`
 	UpdateKind      types.String `tfsdk:"update_kind"`
+	Created         types.String `tfsdk:"created"`
 }
 
 func (d *latestTagDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -90,19 +99,71 @@ func (d *latestTagDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			},
 			"current": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "The tag in use now. When set, `update_available` and `update_kind` compare `tag` with it. " +
-					"It must be a tag the filter keeps (with an `-alpine` filter, `1.27.3-alpine`, not `1.27.3`), else validation " +
-					"fails; the constraint does not apply to it, and it need not exist in the registry any more.",
+				MarkdownDescription: "The tag in use now. When set, `update_available` and `update_kind` compare `tag` with it, and " +
+					"(with `variant = \"same\"`, the default) only tags of its shape are candidates. It must be a tag the filter keeps " +
+					"(with an `-alpine` filter, `1.27.3-alpine`, not `1.27.3`), else the read fails; `exclude`, `constraint`, " +
+					"`platform` and `min_age` do not apply to it, and it need not exist in the registry any more.",
+			},
+			"variant": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "`same` (the default) or `any`. With `same` and `current` set, only tags of `current`'s shape are " +
+					"candidates: the shape is the tag with every run of digits replaced by `#` (`1.27.3-alpine3.21` → " +
+					"`#.#.#-alpine#.#`), so a pin keeps its precision (`1.27` moves to `1.28`, not `1.28.0`), its `v`, its variant " +
+					"words and its separators, while every number may move (`1.27.3-alpine3.21` → `1.28.0-alpine3.22`). The " +
+					"constraint then sees only the numeric part of each version text: the suffix is a variant, not a pre-release, " +
+					"so `current = \"16.4-alpine\"` with `constraint = \"~16\"` keeps `16.5-alpine`. When no tag of the shape is " +
+					"newer than `current` but a tag of another shape opens a new major or minor line, the read warns and names it. " +
+					"`any` drops the rule. Without `current`, `variant` has no effect.",
+				Validators: []validator.String{stringvalidator.OneOf("same", "any")},
+			},
+			"exclude": schema.ListAttribute{
+				ElementType: types.StringType,
+				Optional:    true,
+				MarkdownDescription: "RE2 patterns of tags never to choose, each matched against the whole tag: " +
+					"`[\"1\\\\.27\\\\.4\", \".*-rc.*\"]` (in HCL, write each `\\` as `\\\\`). For a broken release, or what a filter " +
+					"cannot say: RE2 has no negative look-ahead.",
+				Validators: []validator.List{listvalidator.ValueStringsAre(parsed{what: "exclude pattern", parse: func(s string) error {
+					_, err := tagfilter.ParseExclude([]string{s})
+					return err
+				}})},
+			},
+			"platform": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "`os/arch` or `os/arch/variant` (`linux/arm64`): only tags with an image for that platform are " +
+					"chosen (matched as in `registry_image_digest`: an unset variant matches any, `arm64` means `arm64/v8`), and " +
+					"`digest` is that platform's manifest digest. The newest candidates are read one by one (one manifest GET " +
+					"each, and for a single-platform image its config) until one has the platform, at most 20. On Docker Hub each " +
+					"manifest GET counts as a pull.",
+				Validators: []validator.String{parsed{what: "platform", parse: func(s string) error {
+					_, err := registry.ParsePlatform(s)
+					return err
+				}}},
+			},
+			"min_age": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Only tags whose image was created at least this long ago: decimal numbers, each with a unit " +
+					"`d` (24 h), `h`, `m` or `s`, such as `7d`, `36h`, `1d12h` or `1.5d`; `0` means no age rule. The creation time is " +
+					"the `org.opencontainers.image.created` annotation of the index, else of the image's manifest, else the image " +
+					"config's `created`; a time that is missing, does not parse or is before 2000 (reproducible builds write 1970) " +
+					"counts as too new. The newest candidates are read one by one, at most 20: a manifest GET each, plus the image's " +
+					"manifest for an index and its config when no annotation says. On Docker Hub each manifest GET counts as a pull.",
+				Validators: []validator.String{parsed{what: "minimum age", parse: func(s string) error {
+					_, err := parseMinAge(s)
+					return err
+				}}},
 			},
 			"tag": schema.StringAttribute{
 				Computed: true,
-				MarkdownDescription: "The newest tag that `filter` and `constraint` keep. When they keep none, the read fails with an " +
-					"error that names the image, the filter, the constraint and some of the image's tags.",
+				MarkdownDescription: "The newest tag that every rule keeps, in this order: not a cosign tag; kept by `filter`; not " +
+					"matched by `exclude`; of `current`'s shape (see `variant`); its version text satisfies `constraint`; and, " +
+					"walking the rest from the newest, the first with an image for `platform` that is at least `min_age` old. When " +
+					"no tag is kept, the read fails naming each rule and how many tags it rejected, and the newest tags the filter kept.",
 			},
 			"digest": schema.StringAttribute{
 				Computed: true,
-				MarkdownDescription: "The manifest digest of `tag` (`sha256:…`); for a multi-platform image, the digest of its index. " +
-					"Read with a HEAD request, which Docker Hub does not count as a pull.",
+				MarkdownDescription: "The manifest digest of `tag` (`sha256:…`); for a multi-platform image, the digest of its index; " +
+					"with `platform`, that platform's manifest digest. Read with a HEAD request, which Docker Hub does not count as a " +
+					"pull, unless `platform` or `min_age` read the manifest already.",
 			},
 			"image_ref":  imageRefAttribute(),
 			"pinned_ref": pinnedRefAttribute(),
@@ -116,6 +177,11 @@ func (d *latestTagDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 					"differs: `major`, `minor`, `patch`, or `other` (a later component, or only the suffix: `-ls171` to `-ls172`); `none` " +
 					"when it is not newer. With `number()` the number is the only component, so every newer build is `major`. " +
 					"Null when `current` is unset.",
+			},
+			"created": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "The chosen image's creation time, RFC 3339 in UTC with whole seconds (`2026-11-20T08:15:00Z`), " +
+					"when a `min_age` rule applies; null otherwise.",
 			},
 		},
 	}
@@ -149,108 +215,242 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if !ok {
 		return
 	}
-	filter, err := filterOf(m.Filter)
-	if err != nil {
-		resp.Diagnostics.Append(invalidValue(path.Root("filter"), "filter", err))
+	a, diags := m.args(ctx)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
-	var constraint *tagfilter.Constraint
-	if !m.Constraint.IsNull() {
-		constraint, err = tagfilter.ParseConstraint(m.Constraint.ValueString())
-		if err != nil {
-			resp.Diagnostics.Append(invalidValue(path.Root("constraint"), "constraint", err))
-			return
-		}
-	}
-
 	list, err := d.data.client.ListTags(ctx, img)
 	if err != nil {
 		resp.Diagnostics.Append(cannotListTags(err))
 		return
 	}
-	tags := list.Tags
-	sel := filter.Select(tags, constraint, candidatesShown)
-	tflog.Debug(ctx, "selected the newest tag", map[string]any{
-		"image":                  img.Name,
-		"filter":                 filter.String(),
-		"constraint":             constraintText(constraint),
-		"tags_listed":            list.Listed,
-		"tags_invalid":           list.Invalid,
-		"tags_kept":              sel.Kept,
-		"rejected_by_filter":     sel.RejectedByFilter,
-		"rejected_by_constraint": sel.RejectedByConstraint,
-		"top_candidates":         sel.Candidates,
-		"tag":                    sel.Tag,
+	shown := candidatesShown
+	if a.walks() {
+		shown = maxWalked
+	}
+	sel := a.filter.SelectWith(list.Tags, a.rules, shown)
+	tflog.Debug(ctx, "selected the newest tags", map[string]any{
+		"image": img.Name, "filter": a.filter.String(), "constraint": a.rules.Constraint.String(), "shape": a.rules.Shape,
+		"tags_listed": list.Listed, "tags_invalid": list.Invalid, "tags_kept": sel.Kept,
+		"rejected_by_filter": sel.RejectedByFilter, "rejected_by_exclude": sel.RejectedByExclude,
+		"rejected_by_variant": sel.RejectedByVariant, "rejected_by_constraint": sel.RejectedByConstraint,
+		"top_candidates": sel.Candidates,
 	})
 	if !sel.Found() {
-		resp.Diagnostics.Append(noTagMatches(noMatchDetail(img.Name, img.Registry, filter, constraint, tags, sel)))
+		resp.Diagnostics.Append(noTagMatches(noMatchDetail(img, a, list, sel, walkCounts{})))
 		return
 	}
-
-	read, err := d.data.client.ListedDigest(ctx, img, list, sel.Tag)
+	chosen, err := d.choose(ctx, img, list, sel, a)
 	if err != nil {
 		resp.Diagnostics.Append(cannotReadDigest(err))
 		return
 	}
-	digest := read.Digest
-	if read.Mirror != "" {
-		resp.Diagnostics.Append(readFromMirror(img, read.Mirror))
+	if chosen.tag == "" {
+		resp.Diagnostics.Append(noTagMatches(noMatchDetail(img, a, list, sel, chosen.walked)))
+		return
+	}
+	d.warn(img, list, sel, a, chosen, resp)
+	if resp.Diagnostics.Append(m.fill(img, a, chosen)...); resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// maxWalked is the most candidates whose images a read inspects for
+// platform and min_age.
+const maxWalked = 20
+
+// latestTagArgs are a read's arguments, parsed.
+type latestTagArgs struct {
+	filter   *tagfilter.Filter
+	rules    tagfilter.Rules
+	current  string
+	platform *registry.Platform
+	minAge   time.Duration
+}
+
+// walks reports whether the rules need the candidates' images.
+func (a latestTagArgs) walks() bool { return a.platform != nil || a.minAge > 0 }
+
+// args parses the model's arguments, reporting each error at its attribute.
+func (m *latestTagModel) args(ctx context.Context) (latestTagArgs, diag.Diagnostics) {
+	var a latestTagArgs
+	var diags diag.Diagnostics
+	var err error
+	if a.filter, err = filterOf(m.Filter); err != nil {
+		diags.Append(invalidValue(path.Root("filter"), "filter", err))
+	}
+	if !m.Constraint.IsNull() {
+		if a.rules.Constraint, err = tagfilter.ParseConstraint(m.Constraint.ValueString()); err != nil {
+			diags.Append(invalidValue(path.Root("constraint"), "constraint", err))
+		}
+	}
+	var exclude []string
+	diags.Append(m.Exclude.ElementsAs(ctx, &exclude, false)...)
+	if a.rules.Exclude, err = tagfilter.ParseExclude(exclude); err != nil {
+		diags.Append(invalidValue(path.Root("exclude"), "exclude pattern", err))
+	}
+	a.current = m.Current.ValueString()
+	if !m.Current.IsNull() && m.Variant.ValueString() != "any" {
+		a.rules.Shape = tagfilter.Shape(a.current)
+	}
+	if !m.Platform.IsNull() {
+		p, err := registry.ParsePlatform(m.Platform.ValueString())
+		if err != nil {
+			diags.Append(invalidValue(path.Root("platform"), "platform", err))
+		}
+		a.platform = &p
+	}
+	if !m.MinAge.IsNull() {
+		if a.minAge, err = parseMinAge(m.MinAge.ValueString()); err != nil {
+			diags.Append(invalidValue(path.Root("min_age"), "minimum age", err))
+		}
+	}
+	if !diags.HasError() && !m.Current.IsNull() && !a.filter.Keep(a.current) {
+		diags.Append(currentNotKept(a.current, a.filter.String()))
+	}
+	return a, diags
+}
+
+// chosenTag is the outcome of choose: the tag, its digest and creation
+// time, and what the walk over the candidates rejected.
+type chosenTag struct {
+	tag, digest string
+	created     time.Time
+	mirror      string
+	walked      walkCounts
+}
+
+// walkCounts counts the candidates the walk rejected, by rule.
+type walkCounts struct {
+	platform, age int
+	// capped is true when candidates were left unread at maxWalked.
+	capped bool
+}
+
+// choose returns the newest candidate that the rules keep: the first of
+// sel's candidates without platform and min_age, else the first, walking
+// from the newest, whose image has the platform and is old enough.
+func (d *latestTagDataSource) choose(ctx context.Context, img registry.Image, list *registry.TagList, sel tagfilter.Selection, a latestTagArgs) (chosenTag, error) {
+	if !a.walks() {
+		read, err := d.data.client.ListedDigest(ctx, img, list, sel.Tag)
+		if err != nil {
+			return chosenTag{}, err
+		}
+		return chosenTag{tag: sel.Tag, digest: read.Digest, mirror: read.Mirror}, nil
+	}
+	var out chosenTag
+	now := time.Now()
+	for _, tag := range sel.Candidates {
+		facts, err := d.data.client.Inspect(ctx, img, list, tag, registry.Want{Platform: a.platform, Created: a.minAge > 0})
+		if err != nil {
+			return chosenTag{}, err
+		}
+		switch {
+		case !facts.HasPlatform:
+			out.walked.platform++
+		case a.minAge > 0 && (facts.Created.IsZero() || now.Sub(facts.Created) < a.minAge):
+			out.walked.age++
+		default:
+			out.tag, out.digest, out.created, out.mirror = tag, facts.Digest, facts.Created, list.Mirror
+			return out, nil
+		}
+	}
+	out.walked.capped = sel.Kept > len(sel.Candidates)
+	return out, nil
+}
+
+// warn adds the read's warnings: a mirror answered, a list that may be
+// cut, a new line in another shape, a rate limit nearly reached.
+func (d *latestTagDataSource) warn(img registry.Image, list *registry.TagList, sel tagfilter.Selection, a latestTagArgs, chosen chosenTag, resp *datasource.ReadResponse) {
+	if chosen.mirror != "" {
+		resp.Diagnostics.Append(readFromMirror(img, chosen.mirror))
 	}
 	if list.MayBeCut {
 		resp.Diagnostics.Append(tagListMayBeCut(img, list.Listed))
 	}
-
-	m.Tag = types.StringValue(sel.Tag)
-	m.Digest = types.StringValue(digest)
-	m.ImageRef = types.StringValue(img.Name + ":" + sel.Tag)
-	m.PinnedRef = types.StringValue(img.Name + ":" + sel.Tag + "@" + digest)
-	m.UpdateAvailable = types.BoolValue(false)
-	m.UpdateKind = types.StringNull()
-	if !m.Current.IsNull() {
-		kind, err := filter.Update(m.Current.ValueString(), sel.Tag)
-		if err != nil {
-			resp.Diagnostics.Append(currentNotKept(m.Current.ValueString(), filter.String()))
-			return
-		}
-		m.UpdateKind = types.StringValue(string(kind))
-		m.UpdateAvailable = types.BoolValue(kind != tagfilter.UpdateNone)
+	if a.leftBehind(sel, chosen.tag) {
+		resp.Diagnostics.Append(newLineInAnotherShape(img, a.current, sel.OtherShape))
 	}
 	d.warnRateLimit(img, resp)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-func constraintText(c *tagfilter.Constraint) string {
-	if c == nil {
-		return ""
+// leftBehind reports whether the tag in use is at the end of its shape
+// (no tag of its shape is newer than it) while a tag of another shape that
+// the other rules keep opens a new major or minor line: a project that
+// changed its tag scheme. A variant a patch behind does not count.
+func (a latestTagArgs) leftBehind(sel tagfilter.Selection, chosen string) bool {
+	return a.rules.Shape != "" && sel.OtherShape != "" && a.filter.Compare(chosen, a.current) <= 0 &&
+		a.filter.OpensNewLine(a.current, sel.OtherShape)
+}
+
+// fill sets the computed attributes.
+func (m *latestTagModel) fill(img registry.Image, a latestTagArgs, chosen chosenTag) diag.Diagnostics {
+	m.Tag = types.StringValue(chosen.tag)
+	m.Digest = types.StringValue(chosen.digest)
+	m.ImageRef = types.StringValue(img.Name + ":" + chosen.tag)
+	m.PinnedRef = types.StringValue(img.Name + ":" + chosen.tag + "@" + chosen.digest)
+	m.UpdateAvailable = types.BoolValue(false)
+	m.UpdateKind = types.StringNull()
+	m.Created = types.StringNull()
+	if a.minAge > 0 {
+		m.Created = types.StringValue(chosen.created.UTC().Truncate(time.Second).Format(time.RFC3339))
 	}
-	return c.String()
+	if m.Current.IsNull() {
+		return nil
+	}
+	kind, err := a.filter.Update(a.current, chosen.tag)
+	if err != nil {
+		return diag.Diagnostics{currentNotKept(a.current, a.filter.String())}
+	}
+	m.UpdateKind = types.StringValue(string(kind))
+	m.UpdateAvailable = types.BoolValue(kind != tagfilter.UpdateNone)
+	return nil
 }
 
 // noMatchDetail explains a read where no tag was kept: the image, the
-// filter, the constraint, how many tags the image has and a few of them.
-func noMatchDetail(image, reg string, f *tagfilter.Filter, c *tagfilter.Constraint, tags []string, sel tagfilter.Selection) string {
+// filter, how many tags each rule rejected, and the newest tags the filter
+// kept (or, when it kept none, a few of the tags listed).
+func noMatchDetail(img registry.Image, a latestTagArgs, list *registry.TagList, sel tagfilter.Selection, walked walkCounts) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "No tag of %s on registry %s is kept by filter %q", image, reg, f.String())
-	if c != nil {
-		fmt.Fprintf(&b, " with constraint %q", c.String())
+	fmt.Fprintf(&b, "No tag of %s on registry %s is kept by filter \"%s\"", img.Name, img.Registry, a.filter.String())
+	if a.rules.Constraint != nil {
+		fmt.Fprintf(&b, " with constraint %q", a.rules.Constraint.String())
 	}
-	fmt.Fprintf(&b, ". The image has %d tags", len(tags))
-	if len(tags) > 0 {
-		const shown = 10
-		sample := tags
-		if len(sample) > shown {
-			sample = sample[:shown]
-		}
-		fmt.Fprintf(&b, ", for example: %s", strings.Join(sample, ", "))
-		if len(tags) > shown {
-			b.WriteString(", …")
+	fmt.Fprintf(&b, " and the other rules. The image has %d tags", list.Listed)
+	sample, what := a.filter.Select(list.Tags, nil, 5).Candidates, "the newest the filter kept"
+	if len(sample) == 0 {
+		sample, what = list.Tags[:min(10, len(list.Tags))], "for example"
+	}
+	if len(sample) > 0 {
+		fmt.Fprintf(&b, "; %s: %s", what, strings.Join(sample, ", "))
+	}
+	b.WriteString(". Rejected by each rule:")
+	for _, r := range []struct {
+		name  string
+		count int
+	}{
+		{"invalid tags", list.Invalid}, {"cosign tags", sel.RejectedByCosign}, {"filter", sel.RejectedByFilter - sel.RejectedByCosign},
+		{"exclude", sel.RejectedByExclude}, {fmt.Sprintf("variant (the shape %q of current)", a.rules.Shape), sel.RejectedByVariant},
+		{"constraint", sel.RejectedByConstraint}, {"platform", walked.platform}, {"min_age", walked.age},
+	} {
+		if r.count > 0 {
+			fmt.Fprintf(&b, " %s %d,", r.name, r.count)
 		}
 	}
-	b.WriteString(".")
-	if c != nil && sel.RejectedByConstraint > 0 {
+	s := strings.TrimSuffix(b.String(), ",") + "."
+	b.Reset()
+	b.WriteString(s)
+	if walked.capped {
+		fmt.Fprintf(&b, " Only the newest %d candidates were read for platform and min_age.", maxWalked)
+	}
+	if a.rules.Constraint != nil && sel.RejectedByConstraint > 0 && sel.Kept == 0 {
 		fmt.Fprintf(&b, " The filter kept %d tags, and the constraint rejected all of them (a pre-release such as 1.2.3-rc1 or 1.2.3-alpine only satisfies a constraint that names a pre-release).", sel.RejectedByConstraint)
 	}
-	b.WriteString("\n\nChange the filter or the constraint to match the tags the image has; run with TF_LOG=debug to see how each read sorted them.")
+	if sel.RejectedByVariant > 0 {
+		b.WriteString(" Set variant = \"any\" to take tags of another shape than current's.")
+	}
+	b.WriteString("\n\nChange the filter or the other rules to match the tags the image has; run with TF_LOG=debug to see how each read sorted them.")
 	return b.String()
 }
 

@@ -78,6 +78,11 @@ data "registry_latest_tag" "calver" {
   image   = "%[1]s/pihole/pihole"
   filter  = "semver()"
   current = "2022.12"
+  variant = "any"
+}
+data "registry_latest_tag" "calver_same_shape" {
+  image   = "%[1]s/pihole/pihole"
+  current = "2022.12"
 }
 `, reg.Host)
 	resource.UnitTest(t, resource.TestCase{
@@ -98,6 +103,9 @@ data "registry_latest_tag" "calver" {
 				expect("data.registry_latest_tag.calver", "tag", knownvalue.StringExact("2022.12.1")),
 				expect("data.registry_latest_tag.calver", "update_available", knownvalue.Bool(true)),
 				expect("data.registry_latest_tag.calver", "update_kind", knownvalue.StringExact("patch")),
+				// A pin keeps its precision: 2022.12 is the newest of its shape.
+				expect("data.registry_latest_tag.calver_same_shape", "tag", knownvalue.StringExact("2022.12")),
+				expect("data.registry_latest_tag.calver_same_shape", "update_kind", knownvalue.StringExact("none")),
 			},
 		}},
 	})
@@ -121,9 +129,11 @@ func TestLatestTagCurrent(t *testing.T) {
 	var ts []resource.TestStep
 	for _, s := range steps {
 		ts = append(ts, resource.TestStep{
+			// Update kinds across shapes: variant = "any".
 			Config: fmt.Sprintf(`data "registry_latest_tag" "nginx" {
   image   = "%s/library/nginx"
   current = %q
+  variant = "any"
 }`, reg.Host, s.current),
 			ConfigStateChecks: []statecheck.StateCheck{
 				expect("data.registry_latest_tag.nginx", "tag", knownvalue.StringExact("v1.27.3")),

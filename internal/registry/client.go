@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
 
@@ -53,10 +54,12 @@ type Client struct {
 	mirrors  map[string][]string
 	log      LogFunc
 
-	pings    memo[pinged]
-	sessions memo[*session]
-	tags     memo[*TagList]
-	digests  memo[*ManifestDigest]
+	pings     memo[pinged]
+	sessions  memo[*session]
+	tags      memo[*TagList]
+	digests   memo[*ManifestDigest]
+	manifests memo[*manifest]
+	configs   memo[*v1.ConfigFile]
 }
 
 // New builds a Client.

@@ -60,6 +60,22 @@ func (r *Registry) PushImage(t testing.TB, repo, tag string, opts ...ImageOption
 	return digest(t, img)
 }
 
+// Push pushes an image or index made with [NewImage] or [NewIndex] (and
+// changed as the test needs, with mutate) to repo:tag, and returns its
+// digest.
+func (r *Registry) Push(t testing.TB, repo, tag string, m remote.Taggable) v1.Hash {
+	t.Helper()
+	ref := r.tag(t, repo, tag)
+	if err := r.pusher(t).Push(t.Context(), ref, m); err != nil {
+		t.Fatalf("registrytest: pushing %s: %v", ref, err)
+	}
+	d, ok := m.(interface{ Digest() (v1.Hash, error) })
+	if !ok {
+		t.Fatalf("registrytest: %T has no digest", m)
+	}
+	return digest(t, d)
+}
+
 // PushIndex pushes a multi-platform OCI image index to repo:tag, with one new
 // image for each platform ("linux/amd64", "linux/arm64/v8", "linux/arm/v7"),
 // each named in the index's descriptor and in the image's config. It

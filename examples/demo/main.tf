@@ -39,13 +39,13 @@ variable "app_version" {
 }
 
 # The newest stable nginx release: semver() (the default filter) keeps the
-# version tags, and ">= 0" leaves out pre-releases and variants such as
-# 1.27.3-alpine or 1.27.3-perl.
+# version tags, and with current set only tags of its shape (#.#.#) are
+# candidates, so pre-releases and variants such as 1.27.3-alpine or
+# 1.27.3-perl are left out.
 data "registry_latest_tag" "nginx" {
-  registry   = var.registry
-  image      = "library/nginx"
-  constraint = ">= 0"
-  current    = var.nginx_version
+  registry = var.registry
+  image    = "library/nginx"
+  current  = var.nginx_version
 }
 
 # The newest release of the alpine line only: 1.27.3-alpine but not

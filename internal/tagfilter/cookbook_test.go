@@ -34,6 +34,10 @@ func TestCookbook(t *testing.T) {
 		current, kind            string // update_kind from current to want, when current is set
 	}{
 		{"nginx stable", "semver()", ">= 0", nginx, "1.27.4", "1.27.3", "patch"},
+		{"nginx pin, no constraint needed", "semver()", "", nginx, "1.27.4", "1.27.3", "patch"},
+		{"nginx alpine3.x pin", "semver()", "", nginx, "1.27.4-alpine3.21", "1.27.3-alpine3.21", "patch"},
+		{"nginx alpine pin", "semver()", "", nginx, "1.27.4-alpine", "1.27.3-alpine", "patch"},
+		{"nginx floating pin keeps its precision", "semver()", "", nginx, "1.27", "1.27", "none"},
 		{"nginx stable of 1.27", "semver()", "~1.27", nginx, "1.27.4", "", ""},
 		{"nginx without a constraint", "semver()", "", nginx, "1.28.0-rc.1", "", ""},
 		{"nginx full versions", `regex('\d+\.\d+\.\d+')`, ">= 0", nginx, "1.27.4", "", ""},
@@ -63,6 +67,9 @@ func TestCookbook(t *testing.T) {
 		{"timestamps", "number()", "", []string{"20240725143012", "20240725093000", "20231231235959", "latest"}, "20240725143012", "20240725093000", "major"},
 		{"dated builds", "prefix('nightly-')", "", []string{"nightly-2024-07-25", "nightly-2024-07-09", "nightly-2023-12-31"}, "nightly-2024-07-25", "nightly-2024-07-09", "other"},
 	}
+	// With current set, only tags of its shape are candidates, as in the
+	// data source, but for the recipes that set variant = "any".
+	anyVariant := map[string]bool{"pihole from 2022": true}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -76,7 +83,11 @@ func TestCookbook(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			s := f.Select(tt.tags, c, 3)
+			r := tagfilter.Rules{Constraint: c}
+			if tt.current != "" && !anyVariant[tt.name] {
+				r.Shape = tagfilter.Shape(tt.current)
+			}
+			s := f.SelectWith(tt.tags, r, 3)
 			if s.Tag != tt.want {
 				t.Fatalf("filter %s, constraint %q: newest = %q, want %q (candidates %v)", tt.filter, tt.constraint, s.Tag, tt.want, s.Candidates)
 			}

@@ -4,10 +4,11 @@ variable "nginx_version" {
   default = "1.27.3"
 }
 
+# With current set, only tags of its shape (#.#.#) are candidates: no -alpine,
+# no -rc, no floating 1.27.
 data "registry_latest_tag" "nginx" {
-  image      = "nginx"
-  constraint = ">= 0" # stable releases only: no -alpine, no -rc
-  current    = var.nginx_version
+  image   = "nginx"
+  current = var.nginx_version
 }
 
 output "nginx" {
@@ -24,6 +25,17 @@ data "registry_latest_tag" "nginx_alpine" {
   image      = "nginx"
   filter     = "regex('(?P<version>\\d+\\.\\d+\\.\\d+)-alpine')"
   constraint = "~1.27"
+}
+
+# The alpine3.x variant follows its own line, Alpine releases included
+# (1.27.3-alpine3.21 -> 1.28.0-alpine3.22), for arm64, a week old at least,
+# skipping one broken release.
+data "registry_latest_tag" "nginx_alpine_arm64" {
+  image    = "nginx"
+  current  = "1.27.3-alpine3.21"
+  platform = "linux/arm64"
+  min_age  = "7d"
+  exclude  = ["1\\.27\\.4-alpine.*"]
 }
 
 # CI builds tagged master-<build number>, on a registry kept apart from the image.

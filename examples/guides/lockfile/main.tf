@@ -24,7 +24,7 @@ variable "images" {
 locals {
   follow = {
     nginx = {
-      constraint = ">= 0" # stable releases only
+      exclude = ["1\\.27\\.1"] # a release we skip; the pin's shape keeps nginx on plain x.y.z
     }
     postgresql = {
       filter     = "regex('(?P<version>\\d+\\.\\d+\\.\\d+-debian-12-r\\d+)')"
@@ -46,6 +46,7 @@ data "registry_latest_tag" "image" {
   image      = each.value.image
   filter     = try(local.follow[each.key].filter, null)
   constraint = try(local.follow[each.key].constraint, null)
+  exclude    = try(local.follow[each.key].exclude, null)
   current    = each.value.tag
 }
 

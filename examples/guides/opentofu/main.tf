@@ -17,9 +17,8 @@ variable "nginx_version" {
 }
 
 data "registry_latest_tag" "nginx" {
-  image      = "nginx"
-  constraint = ">= 0"
-  current    = var.nginx_version
+  image   = "nginx"
+  current = var.nginx_version
 }
 
 check "nginx_is_current" {

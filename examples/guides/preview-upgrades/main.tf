@@ -34,8 +34,8 @@ locals {
     nginx = {
       image      = "nginx"
       current    = var.nginx_version
-      filter     = null   # semver(), the default
-      constraint = ">= 0" # stable releases only: no -alpine, no -rc
+      filter     = null # semver(), the default
+      constraint = null # current's shape (#.#.#) already leaves out -alpine, -rc, 1.27
     }
     postgres = {
       image      = "postgres"

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/tagfilter"
 )
 
 // dataSourceBase holds what both data sources share: the provider's data and
@@ -97,4 +99,57 @@ func parseImage(image, reg types.String, resp *datasource.ReadResponse) (registr
 		return registry.Image{}, false
 	}
 	return img, true
+}
+
+// filterAttribute is the filter argument of the data sources that select tags.
+func filterAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional: true,
+		MarkdownDescription: "Which tags are versions, and how they are ordered; ties are broken by the tag itself, so the " +
+			"answer never depends on the registry's order. Defaults to `semver()`. One of:\n" +
+			"  - `semver()`: tags that start with a digit, or `v` then a digit, in loose version order " +
+			"(`1.10` > `1.9`, `1.0` > `1.0-rc2` > `1.0-rc1`); `semver(allow_no_nums=true)` keeps every tag.\n" +
+			"  - `number()`: tags made only of digits, by value, any length (build numbers, timestamps).\n" +
+			"  - `prefix('master-', suffix=number())`: tags that start with the literal text, ordered by the rest " +
+			"(`suffix` defaults to `semver()`).\n" +
+			"  - `regex('(?P<version>\\d+\\.\\d+\\.\\d+)-alpine')`: tags that match the whole RE2 pattern, ordered by the " +
+			"`version` group when there is one, else by the tag. In HCL, write each `\\` as `\\\\`.",
+		Validators: []validator.String{parsed{what: "filter", parse: func(s string) error {
+			_, err := tagfilter.Parse(s)
+			return err
+		}}},
+	}
+}
+
+// constraintAttribute is the constraint argument of the data sources that select tags.
+func constraintAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional: true,
+		MarkdownDescription: "A [Masterminds/semver v3](https://github.com/Masterminds/semver#checking-version-constraints) " +
+			"constraint on each kept tag's version text: `~1.25`, `^2`, `>= 1.2, < 2.0`, `1.2.x`. The version text is the tag " +
+			"less a leading `v` (for `semver()`, and for `regex()` without a `version` group), the tag (for `number()`), the " +
+			"version text of the rest after the prefix (for `prefix()`), or the `version` group (for `regex()`). " +
+			"Tags whose version text is not semver (such as the four-part `2.0.7.1`) are left out. A pre-release (`1.2.3-rc1`, " +
+			"and also `1.2.3-alpine` or `16.1.0-debian-12-r10`) only satisfies a constraint that names one, so `>= 0` means " +
+			"stable releases only, and `~16.1.0-0` keeps 16.1 releases and pre-releases alike.",
+		Validators: []validator.String{parsed{what: "constraint", parse: func(s string) error {
+			_, err := tagfilter.ParseConstraint(s)
+			return err
+		}}},
+	}
+}
+
+// excludeAttribute is the exclude argument of the data sources that select tags.
+func excludeAttribute() schema.ListAttribute {
+	return schema.ListAttribute{
+		ElementType: types.StringType,
+		Optional:    true,
+		MarkdownDescription: "RE2 patterns of tags never to choose, each matched against the whole tag: " +
+			"`[\"1\\\\.27\\\\.4\", \".*-rc.*\"]` (in HCL, write each `\\` as `\\\\`). For a broken release, or what a filter " +
+			"cannot say: RE2 has no negative look-ahead.",
+		Validators: []validator.List{listvalidator.ValueStringsAre(parsed{what: "exclude pattern", parse: func(s string) error {
+			_, err := tagfilter.ParseExclude([]string{s})
+			return err
+		}})},
+	}
 }

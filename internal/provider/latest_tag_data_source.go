@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -65,38 +64,11 @@ func (d *latestTagDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"Pin the tag you run in `current` to see `update_available` and `update_kind` in the plan.\n\n" +
 			"Signature, attestation and SBOM tags written by cosign (`sha256-<hex>.sig`, `.att`, `.sbom`) are never versions.",
 		Attributes: map[string]schema.Attribute{
-			"image":    imageAttribute(),
-			"registry": registryAttribute(),
-			"filter": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Which tags are versions, and how they are ordered; ties are broken by the tag itself, so the " +
-					"answer never depends on the registry's order. Defaults to `semver()`. One of:\n" +
-					"  - `semver()`: tags that start with a digit, or `v` then a digit, in loose version order " +
-					"(`1.10` > `1.9`, `1.0` > `1.0-rc2` > `1.0-rc1`); `semver(allow_no_nums=true)` keeps every tag.\n" +
-					"  - `number()`: tags made only of digits, by value, any length (build numbers, timestamps).\n" +
-					"  - `prefix('master-', suffix=number())`: tags that start with the literal text, ordered by the rest " +
-					"(`suffix` defaults to `semver()`).\n" +
-					"  - `regex('(?P<version>\\d+\\.\\d+\\.\\d+)-alpine')`: tags that match the whole RE2 pattern, ordered by the " +
-					"`version` group when there is one, else by the tag. In HCL, write each `\\` as `\\\\`.",
-				Validators: []validator.String{parsed{what: "filter", parse: func(s string) error {
-					_, err := tagfilter.Parse(s)
-					return err
-				}}},
-			},
-			"constraint": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "A [Masterminds/semver v3](https://github.com/Masterminds/semver#checking-version-constraints) " +
-					"constraint on each kept tag's version text: `~1.25`, `^2`, `>= 1.2, < 2.0`, `1.2.x`. The version text is the tag " +
-					"less a leading `v` (for `semver()`, and for `regex()` without a `version` group), the tag (for `number()`), the " +
-					"version text of the rest after the prefix (for `prefix()`), or the `version` group (for `regex()`). " +
-					"Tags whose version text is not semver (such as the four-part `2.0.7.1`) are left out. A pre-release (`1.2.3-rc1`, " +
-					"and also `1.2.3-alpine` or `16.1.0-debian-12-r10`) only satisfies a constraint that names one, so `>= 0` means " +
-					"stable releases only, and `~16.1.0-0` keeps 16.1 releases and pre-releases alike.",
-				Validators: []validator.String{parsed{what: "constraint", parse: func(s string) error {
-					_, err := tagfilter.ParseConstraint(s)
-					return err
-				}}},
-			},
+			"image":      imageAttribute(),
+			"registry":   registryAttribute(),
+			"filter":     filterAttribute(),
+			"constraint": constraintAttribute(),
+			"exclude":    excludeAttribute(),
 			"current": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "The tag in use now. When set, `update_available` and `update_kind` compare `tag` with it, and " +
@@ -115,17 +87,6 @@ func (d *latestTagDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 					"newer than `current` but a tag of another shape opens a new major or minor line, the read warns and names it. " +
 					"`any` drops the rule. Without `current`, `variant` has no effect.",
 				Validators: []validator.String{stringvalidator.OneOf("same", "any")},
-			},
-			"exclude": schema.ListAttribute{
-				ElementType: types.StringType,
-				Optional:    true,
-				MarkdownDescription: "RE2 patterns of tags never to choose, each matched against the whole tag: " +
-					"`[\"1\\\\.27\\\\.4\", \".*-rc.*\"]` (in HCL, write each `\\` as `\\\\`). For a broken release, or what a filter " +
-					"cannot say: RE2 has no negative look-ahead.",
-				Validators: []validator.List{listvalidator.ValueStringsAre(parsed{what: "exclude pattern", parse: func(s string) error {
-					_, err := tagfilter.ParseExclude([]string{s})
-					return err
-				}})},
 			},
 			"platform": schema.StringAttribute{
 				Optional: true,
@@ -260,6 +221,28 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 // platform and min_age.
 const maxWalked = 20
 
+// selectionArgs parses the filter, constraint and exclude arguments that
+// the data sources that select tags share, each error at its attribute.
+func selectionArgs(ctx context.Context, filter, constraint types.String, exclude types.List) (latestTagArgs, diag.Diagnostics) {
+	var a latestTagArgs
+	var diags diag.Diagnostics
+	var err error
+	if a.filter, err = filterOf(filter); err != nil {
+		diags.Append(invalidValue(path.Root("filter"), "filter", err))
+	}
+	if !constraint.IsNull() {
+		if a.rules.Constraint, err = tagfilter.ParseConstraint(constraint.ValueString()); err != nil {
+			diags.Append(invalidValue(path.Root("constraint"), "constraint", err))
+		}
+	}
+	var patterns []string
+	diags.Append(exclude.ElementsAs(ctx, &patterns, false)...)
+	if a.rules.Exclude, err = tagfilter.ParseExclude(patterns); err != nil {
+		diags.Append(invalidValue(path.Root("exclude"), "exclude pattern", err))
+	}
+	return a, diags
+}
+
 // latestTagArgs are a read's arguments, parsed.
 type latestTagArgs struct {
 	filter   *tagfilter.Filter
@@ -274,22 +257,8 @@ func (a latestTagArgs) walks() bool { return a.platform != nil || a.minAge > 0 }
 
 // args parses the model's arguments, reporting each error at its attribute.
 func (m *latestTagModel) args(ctx context.Context) (latestTagArgs, diag.Diagnostics) {
-	var a latestTagArgs
-	var diags diag.Diagnostics
+	a, diags := selectionArgs(ctx, m.Filter, m.Constraint, m.Exclude)
 	var err error
-	if a.filter, err = filterOf(m.Filter); err != nil {
-		diags.Append(invalidValue(path.Root("filter"), "filter", err))
-	}
-	if !m.Constraint.IsNull() {
-		if a.rules.Constraint, err = tagfilter.ParseConstraint(m.Constraint.ValueString()); err != nil {
-			diags.Append(invalidValue(path.Root("constraint"), "constraint", err))
-		}
-	}
-	var exclude []string
-	diags.Append(m.Exclude.ElementsAs(ctx, &exclude, false)...)
-	if a.rules.Exclude, err = tagfilter.ParseExclude(exclude); err != nil {
-		diags.Append(invalidValue(path.Root("exclude"), "exclude pattern", err))
-	}
 	a.current = m.Current.ValueString()
 	if !m.Current.IsNull() && m.Variant.ValueString() != "any" {
 		a.rules.Shape = tagfilter.Shape(a.current)

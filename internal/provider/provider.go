@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -28,7 +29,10 @@ import (
 // defaultTimeout bounds one data source's read when timeout is unset.
 const defaultTimeout = 2 * time.Minute
 
-var _ provider.Provider = (*registryProvider)(nil)
+var (
+	_ provider.Provider              = (*registryProvider)(nil)
+	_ provider.ProviderWithFunctions = (*registryProvider)(nil)
+)
 
 // New returns a function that builds the provider, as providerserver wants.
 func New(version string) func() provider.Provider {
@@ -301,6 +305,17 @@ func (p *registryProvider) DataSources(context.Context) []func() datasource.Data
 	return []func() datasource.DataSource{
 		newLatestTagDataSource,
 		newImageDigestDataSource,
+		newTagsDataSource,
+	}
+}
+
+func (p *registryProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{
+		newSortTagsFunction,
+		newNewestTagFunction,
+		newUpdateKindFunction,
+		newTagShapeFunction,
+		newParseImageRefFunction,
 	}
 }
 

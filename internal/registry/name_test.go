@@ -107,5 +107,23 @@ func FuzzParseImage(f *testing.F) {
 		if img.Registry == "" || img.Repository == "" || img.Name == "" {
 			t.Errorf("ParseImage(%q, %q) = %+v with an empty part", image, reg, img)
 		}
+		// A reference parses to the same repository, and its tag and
+		// digest (which parse_image_ref returns) are valid or absent.
+		base, err := ParseImage(image, "")
+		if err != nil {
+			return
+		}
+		for _, ref := range []string{image, image + ":" + reg, image + "@" + reg} {
+			r, err := ParseReference(ref)
+			if err != nil {
+				if !strings.Contains(err.Error(), "reference") {
+					t.Errorf("error %q does not name the reference", err)
+				}
+				continue
+			}
+			if r.Repository != base.Repository || r.Tag != "" && !ValidTag(r.Tag) {
+				t.Errorf("ParseReference(%q) = %+v, ParseImage gave %+v", ref, r, base)
+			}
+		}
 	})
 }

@@ -1,0 +1,61 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/function"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/tagfilter"
+)
+
+// The provider's functions run the filter language with no registry at
+// all. They share the filter package, the shape and the image parser with
+// the data sources, so a function and a data source never disagree.
+
+// tagsParameter is a list of tags, as pasted from `crane ls` or a
+// registry's web page.
+var tagsParameter = function.ListParameter{
+	ElementType:         tagType,
+	Name:                "tags",
+	MarkdownDescription: "A list of tags, such as `crane ls` prints them. An element that is not a valid tag is left out, as the data sources leave it out.",
+}
+
+// filterParameter is a filter expression, as the data sources' filter
+// argument takes it.
+var filterParameter = function.StringParameter{
+	Name:                "filter",
+	MarkdownDescription: "A filter expression, such as `semver()` or `prefix('master-', suffix=number())`, as `registry_latest_tag`'s `filter` takes it. It may not be empty.",
+}
+
+// filterArg parses the filter argument at index.
+func filterArg(index int64, s string) (*tagfilter.Filter, *function.FuncError) {
+	if strings.TrimSpace(s) == "" {
+		return nil, function.NewArgumentFuncError(index, `filter is empty: give a filter expression, such as "semver()"`)
+	}
+	f, err := tagfilter.Parse(s)
+	if err != nil {
+		return nil, function.NewArgumentFuncError(index, err.Error())
+	}
+	return f, nil
+}
+
+// validTags returns the tags that are valid tags, in order.
+func validTags(tags []string) []string {
+	out := make([]string, 0, len(tags))
+	for _, t := range tags {
+		if registry.ValidTag(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// tagArg checks a tag argument at index.
+func tagArg(index int64, name, tag string) *function.FuncError {
+	if !registry.ValidTag(tag) {
+		return function.NewArgumentFuncError(index, fmt.Sprintf("%s %q is not a valid tag: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'", name, tag))
+	}
+	return nil
+}

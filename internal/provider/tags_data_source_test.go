@@ -1,0 +1,115 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+)
+
+// TestTags reads every argument and attribute of registry_tags, through a
+// proxy that adds tags no client can pull (registries list them).
+func TestTags(t *testing.T) {
+	t.Parallel()
+	reg := registrytest.NewInProcess(t)
+	reg.PushTags(t, "team/app", "1.0.0", "1.1.0", "1.2.0-rc1", "1.2.0", "2.0.0", "latest", "sha256-"+hex64()+".sig")
+	proxy := registrytest.NewFaultProxy(t, reg)
+	proxy.Inject(registrytest.QuirkTags(func(page []string) []string { return append(page, "9.9.9#x", "9.9.8?a=b") }))
+	ds := func(name, body string) string {
+		return fmt.Sprintf("data \"registry_tags\" %q {\n  image = \"%s/team/app\"\n%s\n}\n", name, proxy.Host, body)
+	}
+	rejected := func(name string, invalid, cosign, filter, exclude, constraint int64) statecheck.StateCheck {
+		return expect("data.registry_tags."+name, "rejected", knownvalue.MapExact(map[string]knownvalue.Check{
+			"invalid": knownvalue.Int64Exact(invalid), "cosign": knownvalue.Int64Exact(cosign), "filter": knownvalue.Int64Exact(filter),
+			"exclude": knownvalue.Int64Exact(exclude), "constraint": knownvalue.Int64Exact(constraint),
+		}))
+	}
+	list := func(tags ...string) knownvalue.Check {
+		checks := make([]knownvalue.Check, len(tags))
+		for i, tag := range tags {
+			checks[i] = knownvalue.StringExact(tag)
+		}
+		return knownvalue.ListExact(checks)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: ds("all", "") +
+					ds("stable", `constraint = ">= 0"`) +
+					ds("newest_two", "limit = 2") +
+					ds("excluded", `exclude = ["2\\..*"]`) +
+					ds("none", `filter = "number()"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expect("data.registry_tags.all", "tags", list("2.0.0", "1.2.0", "1.2.0-rc1", "1.1.0", "1.0.0")),
+					expect("data.registry_tags.all", "tags_listed", knownvalue.Int64Exact(9)),
+					rejected("all", 2, 1, 1, 0, 0),
+					expect("data.registry_tags.stable", "tags", list("2.0.0", "1.2.0", "1.1.0", "1.0.0")),
+					rejected("stable", 2, 1, 1, 0, 1),
+					expect("data.registry_tags.newest_two", "tags", list("2.0.0", "1.2.0")),
+					rejected("newest_two", 2, 1, 1, 0, 0),
+					expect("data.registry_tags.excluded", "tags", list("1.2.0", "1.2.0-rc1", "1.1.0", "1.0.0")),
+					rejected("excluded", 2, 1, 1, 1, 0),
+					expect("data.registry_tags.none", "tags", knownvalue.ListExact([]knownvalue.Check{})),
+					rejected("none", 2, 1, 6, 0, 0),
+				},
+			},
+			{
+				Config:      ds("bad", "limit = 0"),
+				ExpectError: regexpOf(`Attribute limit value must be at least 1`),
+			},
+			{
+				Config:      ds("bad", `filter = "semver("`),
+				ExpectError: errorContaining("Invalid Filter"),
+			},
+			{
+				Config:      fmt.Sprintf(`data "registry_tags" "missing" { image = "%s/team/none" }`, proxy.Host),
+				ExpectError: errorContaining("Cannot List Tags", "HTTP 404"),
+			},
+		},
+	})
+}
+
+// TestSameOrderEverywhere: registry_tags, sort_tags and newest_tag give
+// the order and the answer registry_latest_tag gives, on the same tags.
+func TestSameOrderEverywhere(t *testing.T) {
+	t.Parallel()
+	reg := registrytest.NewInProcess(t)
+	reg.PushTags(t, "library/nginx", "1.26.3", "1.27.3", "1.27.4", "1.27", "1.28.0-rc.1", "1.27.3-alpine", "1.27.10-alpine", "mainline")
+	cfg := providerFunctions + fmt.Sprintf(`
+data "registry_tags" "x" {
+  image      = "%[1]s/library/nginx"
+  constraint = ">= 0"
+}
+data "registry_latest_tag" "x" {
+  image      = "%[1]s/library/nginx"
+  constraint = ">= 0"
+}
+output "same_order" {
+  value = provider::registry::sort_tags(data.registry_tags.x.tags, "semver()") == data.registry_tags.x.tags
+}
+output "same_newest" {
+  value = provider::registry::newest_tag(data.registry_tags.x.tags, "semver()", ">= 0") == data.registry_latest_tag.x.tag
+}
+output "newest" {
+  value = data.registry_tags.x.tags[0]
+}
+`, reg.Host)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("same_order", knownvalue.Bool(true)),
+				statecheck.ExpectKnownOutputValue("same_newest", knownvalue.Bool(true)),
+				statecheck.ExpectKnownOutputValue("newest", knownvalue.StringExact("1.27.4")),
+			},
+		}},
+	})
+}

@@ -131,7 +131,8 @@ func constraintAttribute() schema.StringAttribute {
 			"version text of the rest after the prefix (for `prefix()`), or the `version` group (for `regex()`). " +
 			"Tags whose version text is not semver (such as the four-part `2.0.7.1`) are left out. A pre-release (`1.2.3-rc1`, " +
 			"and also `1.2.3-alpine` or `16.1.0-debian-12-r10`) only satisfies a constraint that names one, so `>= 0` means " +
-			"stable releases only, and `~16.1.0-0` keeps 16.1 releases and pre-releases alike.",
+			"stable releases only, and `~16.1.0-0` keeps 16.1 releases and pre-releases alike. When `registry_latest_tag` " +
+			"follows the shape of `current`, the constraint sees only the numeric part of each tag (`16.5` of `16.5-alpine`).",
 		Validators: []validator.String{parsed{what: "constraint", parse: func(s string) error {
 			_, err := tagfilter.ParseConstraint(s)
 			return err

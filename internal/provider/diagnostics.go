@@ -106,6 +106,12 @@ func cannotReadDigest(err error) diag.Diagnostic {
 	return diag.NewErrorDiagnostic("Cannot Read Digest", registryDetail(err))
 }
 
+// cannotReadImage reports a candidate's image that the registry client
+// could not read for platform or min_age.
+func cannotReadImage(err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Cannot Read Image", registryDetail(err))
+}
+
 // registryDetail is the detail of a failed registry read: what happened,
 // then what the user can do.
 func registryDetail(err error) string {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -203,7 +204,11 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 	chosen, err := d.choose(ctx, img, list, sel, a)
 	if err != nil {
-		resp.Diagnostics.Append(cannotReadDigest(err))
+		if a.walks() {
+			resp.Diagnostics.Append(cannotReadImage(err))
+		} else {
+			resp.Diagnostics.Append(cannotReadDigest(err))
+		}
 		return
 	}
 	if chosen.tag == "" {
@@ -293,6 +298,8 @@ type chosenTag struct {
 // walkCounts counts the candidates the walk rejected, by rule.
 type walkCounts struct {
 	platform, age int
+	// gone counts the candidates deleted since the list was read.
+	gone int
 	// capped is true when candidates were left unread at maxWalked.
 	capped bool
 }
@@ -312,6 +319,11 @@ func (d *latestTagDataSource) choose(ctx context.Context, img registry.Image, li
 	now := time.Now()
 	for _, tag := range sel.Candidates {
 		facts, err := d.data.client.Inspect(ctx, img, list, tag, registry.Want{Platform: a.platform, Created: a.minAge > 0})
+		var re *registry.Error
+		if errors.As(err, &re) && re.Kind() == registry.KindNotFound {
+			out.walked.gone++ // deleted since the list was read: skipped
+			continue
+		}
 		if err != nil {
 			return chosenTag{}, err
 		}
@@ -338,7 +350,7 @@ func (d *latestTagDataSource) warn(img registry.Image, list *registry.TagList, s
 	if list.MayBeCut {
 		resp.Diagnostics.Append(tagListMayBeCut(img, list.Listed))
 	}
-	if a.leftBehind(sel, chosen.tag) {
+	if a.leftBehind(sel) {
 		resp.Diagnostics.Append(newLineInAnotherShape(img, a.current, sel.OtherShape))
 	}
 	d.warnRateLimit(img, resp)
@@ -348,8 +360,11 @@ func (d *latestTagDataSource) warn(img registry.Image, list *registry.TagList, s
 // (no tag of its shape is newer than it) while a tag of another shape that
 // the other rules keep opens a new major or minor line: a project that
 // changed its tag scheme. A variant a patch behind does not count.
-func (a latestTagArgs) leftBehind(sel tagfilter.Selection, chosen string) bool {
-	return a.rules.Shape != "" && sel.OtherShape != "" && a.filter.Compare(chosen, a.current) <= 0 &&
+// The tags compared are those that the filter, exclude and constraint
+// keep, before platform and min_age, which would cost reads of tags of
+// another shape.
+func (a latestTagArgs) leftBehind(sel tagfilter.Selection) bool {
+	return a.rules.Shape != "" && sel.OtherShape != "" && a.filter.Compare(sel.Tag, a.current) <= 0 &&
 		a.filter.OpensNewLine(a.current, sel.OtherShape)
 }
 
@@ -402,6 +417,7 @@ func noMatchDetail(img registry.Image, a latestTagArgs, list *registry.TagList, 
 		{"invalid tags", list.Invalid}, {"cosign tags", sel.RejectedByCosign}, {"filter", sel.RejectedByFilter - sel.RejectedByCosign},
 		{"exclude", sel.RejectedByExclude}, {fmt.Sprintf("variant (the shape %q of current)", a.rules.Shape), sel.RejectedByVariant},
 		{"constraint", sel.RejectedByConstraint}, {"platform", walked.platform}, {"min_age", walked.age},
+		{"deleted since the list was read", walked.gone},
 	} {
 		if r.count > 0 {
 			fmt.Fprintf(&b, " %s %d,", r.name, r.count)
@@ -413,7 +429,7 @@ func noMatchDetail(img registry.Image, a latestTagArgs, list *registry.TagList, 
 	if walked.capped {
 		fmt.Fprintf(&b, " Only the newest %d candidates were read for platform and min_age.", maxWalked)
 	}
-	if a.rules.Constraint != nil && sel.RejectedByConstraint > 0 && sel.Kept == 0 {
+	if a.rules.Constraint != nil && sel.RejectedByConstraint > 0 && sel.Kept == 0 && sel.RejectedByExclude == 0 && a.rules.Shape == "" {
 		fmt.Fprintf(&b, " The filter kept %d tags, and the constraint rejected all of them (a pre-release such as 1.2.3-rc1 or 1.2.3-alpine only satisfies a constraint that names a pre-release).", sel.RejectedByConstraint)
 	}
 	if sel.RejectedByVariant > 0 {

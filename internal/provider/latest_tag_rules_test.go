@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/tagfilter"
 )
 
 // TestLatestTagPlatformAndAge pushes images with chosen platforms and
@@ -113,6 +114,33 @@ func TestLatestTagPlatformAndAge(t *testing.T) {
 	})
 }
 
+// TestLatestTagWalkCap: the walk for platform reads at most 20 candidates,
+// then fails naming the rule, its count and the cap.
+func TestLatestTagWalkCap(t *testing.T) {
+	t.Parallel()
+	reg := registrytest.NewInProcess(t)
+	tags := make([]string, 25)
+	for i := range tags {
+		tags[i] = fmt.Sprintf("1.%d.0", i)
+	}
+	reg.PushTags(t, "team/app", tags...) // linux/amd64 only
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`data "registry_latest_tag" "x" {
+  image    = "%s/team/app"
+  platform = "linux/arm64"
+}`, reg.Host),
+			ExpectError: errorContaining("No Tag Matches", "platform 20", "Only the newest 20 candidates were read"),
+		}},
+	})
+	// Terraform plans more than once; each read walks 20 candidates, one
+	// manifest and one config each, and never more.
+	if got := reg.Requests.ManifestGet.Load(); got%20 != 0 || got == 0 {
+		t.Errorf("manifest GETs = %d, want a multiple of 20", got)
+	}
+}
+
 // craneDigest runs crane digest --platform, the reference this provider's
 // platform digests are held to.
 func craneDigest(t *testing.T, ref, platform string) string {
@@ -145,4 +173,29 @@ func TestLatestTagRulesValidation(t *testing.T) {
 		})
 	}
 	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
+}
+
+// TestLeftBehind: the warning for a pin at the end of its shape comes for a
+// new major or minor line in another shape, not for a variant a patch
+// behind, and not while the pin's own shape moves.
+func TestLeftBehind(t *testing.T) {
+	t.Parallel()
+	f := tagfilter.Default()
+	for _, tt := range []struct {
+		current string
+		tags    []string
+		want    bool
+	}{
+		{"2023.11", []string{"2023.10", "2023.11", "2024.07.0"}, true},                // a new scheme, a new year
+		{"v1.9.0", []string{"v1.8.0", "v1.9.0", "1.10.0"}, true},                      // the v dropped
+		{"1.27.3-alpine", []string{"1.27.3-alpine", "1.27.4"}, false},                 // the Debian image a patch ahead
+		{"1.27.3-alpine", []string{"1.27.3-alpine", "1.28.0-alpine", "2.0.0"}, false}, // its own shape moves
+		{"1.27.3-alpine", []string{"1.27.3-alpine", "1.28.0"}, true},
+	} {
+		a := latestTagArgs{filter: f, current: tt.current, rules: tagfilter.Rules{Shape: tagfilter.Shape(tt.current)}}
+		sel := f.SelectWith(tt.tags, a.rules, 1)
+		if got := a.leftBehind(sel); got != tt.want {
+			t.Errorf("current %q among %q: left behind %v, want %v (%+v)", tt.current, tt.tags, got, tt.want, sel)
+		}
+	}
 }

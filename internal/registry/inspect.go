@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -87,12 +88,12 @@ func (c *Client) inspect(ctx context.Context, img Image, tag string, want Want) 
 		if !want.Created {
 			return facts, nil
 		}
-		if t, ok := createdAt(index.Annotations[createdAnnotation]); ok {
-			facts.Created = t
+		if t, present := createdAt(index.Annotations[createdAnnotation]); present {
+			facts.Created = t // zero, too new, when it does not parse or is before 2000
 			return facts, nil
 		}
-		if chosen == nil {
-			return facts, nil
+		if chosen == nil || chosen.MediaType.IsIndex() {
+			return facts, nil // no image to date: too new
 		}
 		im, err := c.cachedManifest(ctx, s, chosen.Digest.String())
 		if err != nil {
@@ -106,11 +107,17 @@ func (c *Client) inspect(ctx context.Context, img Image, tag string, want Want) 
 			return nil, fmt.Errorf("the manifest is not valid: %w", err)
 		}
 	default:
-		return nil, fmt.Errorf("the tag points to a %q, which is neither an image nor an index", m.mediaType)
+		// An artifact (a Helm chart, a signature) is no image: it has no
+		// platform and no creation time.
+		facts.HasPlatform = want.Platform == nil
+		return facts, nil
 	}
 
 	// image is the image whose platform or creation time is asked for.
 	created, annotated := createdAt(image.Annotations[createdAnnotation])
+	if image.Config.Digest.Hex == "" {
+		return nil, fmt.Errorf("the image manifest names no config")
+	}
 	needConfig := want.Platform != nil && !m.mediaType.IsIndex() || want.Created && !annotated
 	if !needConfig {
 		facts.Created = created
@@ -149,11 +156,15 @@ func chooseImage(index *v1.IndexManifest, p *Platform) *v1.Descriptor {
 	return nil
 }
 
-// createdAt parses a creation time: RFC 3339, in 2000 or later.
-func createdAt(s string) (time.Time, bool) {
+// createdAt parses a creation time annotation: present is false when there
+// is none; a time that does not parse or is before 2000 is zero (too new).
+func createdAt(s string) (t time.Time, present bool) {
+	if s == "" {
+		return time.Time{}, false
+	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil || t.Before(earliestCreated) {
-		return time.Time{}, false
+		return time.Time{}, true
 	}
 	return t.UTC(), true
 }
@@ -166,10 +177,15 @@ func configPlatform(cfg *v1.ConfigFile) v1.Platform {
 	return v1.Platform{OS: cfg.OS, Architecture: cfg.Architecture, Variant: cfg.Variant}
 }
 
-// cachedManifest GETs a manifest by tag or digest, once per Client.
+// cachedManifest GETs a manifest by tag or digest, once per Client. A
+// manifest asked for by digest must have that digest.
 func (c *Client) cachedManifest(ctx context.Context, s *session, ref string) (*manifest, error) {
 	m, _, err := c.manifests.get(ctx, s.img.key()+"@"+ref, func(ctx context.Context) (*manifest, error) {
-		return s.manifest(ctx, ref)
+		m, err := s.manifest(ctx, ref)
+		if err == nil && strings.HasPrefix(ref, "sha256:") && m.digest != ref {
+			return nil, fmt.Errorf("manifest %s arrived with digest %s", ref, m.digest)
+		}
+		return m, err
 	})
 	return m, err
 }

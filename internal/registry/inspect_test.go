@@ -41,6 +41,12 @@ func TestInspect(t *testing.T) {
 		t.Fatal("mutate.Annotations of an image is not an image")
 	}
 	reg.Push(t, "team/app", "annotated", annotated)
+	stale, ok := mutate.Annotations(must(registrytest.NewImage("linux/amd64", created(old))),
+		map[string]string{createdAnnotation: "1970-01-01T00:00:00Z"}).(v1.Image)
+	if !ok {
+		t.Fatal("mutate.Annotations of an image is not an image")
+	}
+	reg.Push(t, "team/app", "annotated-1970", stale)
 	index, images, err := registrytest.NewIndex([]string{"linux/amd64", "linux/arm64/v8"}, created(old))
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +71,7 @@ func TestInspect(t *testing.T) {
 		{"created in 1970 counts as unknown", "reproducible", Want{Created: true}, ImageFacts{HasPlatform: true}, 1, 1},
 		{"no creation time", "undated", Want{Created: true}, ImageFacts{HasPlatform: true}, 1, 1},
 		{"manifest annotation", "annotated", Want{Created: true}, ImageFacts{HasPlatform: true, Created: time.Date(2022, 1, 2, 3, 4, 5, 0, time.UTC)}, 1, 0},
+		{"an annotation from 1970 counts as too new, whatever the config says", "annotated-1970", Want{Created: true}, ImageFacts{HasPlatform: true}, 1, 0},
 		{"index, platform", "index", Want{Platform: arm}, ImageFacts{Digest: arm64.String(), HasPlatform: true}, 1, 0},
 		{"index, platform and created", "index", Want{Platform: arm, Created: true}, ImageFacts{Digest: arm64.String(), HasPlatform: true, Created: old}, 2, 1},
 		{"index, created, first image", "index", Want{Created: true}, ImageFacts{Digest: indexDigest.String(), HasPlatform: true, Created: old}, 2, 1},

@@ -60,16 +60,16 @@ func TestCookbook(t *testing.T) {
 		{"trap: bitnami constraint without -0", `regex('(?P<version>\d+\.\d+\.\d+-debian-12-r\d+)')`, "~16.1", bitnami, "", "", ""},
 		{"ci builds", "prefix('master-', suffix=number())", ">= 100", ci, "master-123", "master-10", "major"},
 		{"ci builds with commit", `prefix('master-', suffix=regex('(?P<version>\d+)-[0-9a-f]{7}'))`, "",
-			[]string{"master-9-0a1b2c3", "master-10-ffee001", "master-123-abc1234"}, "master-123-abc1234", "", ""},
+			[]string{"master-9-0a1b2c3", "master-10-ffee001", "master-123-abc1234", "master-124-0d9e8f7"}, "master-124-0d9e8f7", "master-123-abc1234", "major"},
 		{"kubernetes 1.29", "semver()", "~1.29", k8s, "v1.29.1", "v1.29.0", "patch"},
-		{"kubernetes next", "semver()", ">= 1.30.0-0", k8s, "v1.30.0-rc.2", "", ""},
+		{"kubernetes next", "semver()", ">= 1.30.0-0", k8s, "v1.30.0-rc.2", "v1.30.0-alpha.1", "other"},
 		{"kubernetes rc order", "semver()", "", k8s[2:7], "v1.29.0-rc.10", "", ""},
 		{"timestamps", "number()", "", []string{"20240725143012", "20240725093000", "20231231235959", "latest"}, "20240725143012", "20240725093000", "major"},
 		{"dated builds", "prefix('nightly-')", "", []string{"nightly-2024-07-25", "nightly-2024-07-09", "nightly-2023-12-31"}, "nightly-2024-07-25", "nightly-2024-07-09", "other"},
 	}
 	// With current set, only tags of its shape are candidates, as in the
 	// data source, but for the recipes that set variant = "any".
-	anyVariant := map[string]bool{"pihole from 2022": true}
+	anyVariant := map[string]bool{"pihole from 2022": true, "ci builds with commit": true, "kubernetes next": true}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

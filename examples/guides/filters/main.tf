@@ -115,11 +115,14 @@ data "registry_latest_tag" "app" {
   current = "master-123"
 }
 
-# With the commit after the build number: master-123-abc1234.
+# With the commit after the build number: master-123-abc1234. The commit's
+# letters are part of the tag's shape (master-#-abc#), so the pin must not
+# follow its shape: variant = "any".
 data "registry_latest_tag" "app_with_commit" {
   image   = "ghcr.io/acme/app"
   filter  = "prefix('master-', suffix=regex('(?P<version>\\d+)-[0-9a-f]{7}'))"
   current = "master-123-abc1234"
+  variant = "any"
 }
 
 # --- Kubernetes: v1.29.0, v1.29.0-rc.2, v1.29.0-beta.0, v1.30.0-alpha.1
@@ -132,11 +135,14 @@ data "registry_latest_tag" "kube_apiserver" {
 }
 
 # The next minor version, pre-releases included: semver() orders
-# rc.10 > rc.2 > rc.1 > beta.0 > alpha.3, and v1.30.0 > v1.30.0-rc.2.
+# rc.10 > rc.2 > rc.1 > beta.0 > alpha.3, and v1.30.0 > v1.30.0-rc.2. A
+# release-candidate pin's shape (v#.#.#-rc.#) never reaches the final
+# release, so this pin follows every shape: variant = "any".
 data "registry_latest_tag" "kube_apiserver_next" {
   image      = "registry.k8s.io/kube-apiserver"
   constraint = ">= 1.30.0-0"
   current    = "v1.30.0-rc.2"
+  variant    = "any"
 }
 
 # --- Timestamps: 20240725143012, nightly-2024-07-25

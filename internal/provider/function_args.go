@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -9,6 +10,28 @@ import (
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/tagfilter"
 )
+
+// tagFunction is a provider function made of its name, its definition
+// and its run: the five functions differ in nothing else.
+type tagFunction struct {
+	name       string
+	definition function.Definition
+	run        func(ctx context.Context, req function.RunRequest, resp *function.RunResponse)
+}
+
+var _ function.Function = tagFunction{}
+
+func (f tagFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
+	resp.Name = f.name
+}
+
+func (f tagFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
+	resp.Definition = f.definition
+}
+
+func (f tagFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+	f.run(ctx, req, resp)
+}
 
 // The provider's functions run the filter language with no registry at
 // all. They share the filter package, the shape and the image parser with

@@ -10,19 +10,10 @@ import (
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/tagfilter"
 )
 
-var _ function.Function = (*newestTagFunction)(nil)
-
-func newNewestTagFunction() function.Function { return &newestTagFunction{} }
-
 // newestTagFunction is provider::registry::newest_tag.
-type newestTagFunction struct{}
-
-func (f *newestTagFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
-	resp.Name = "newest_tag"
-}
-
-func (f *newestTagFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
-	resp.Definition = function.Definition{
+var newestTagFunction = tagFunction{
+	name: "newest_tag",
+	definition: function.Definition{
 		Summary: "The newest tag a filter and a constraint keep",
 		MarkdownDescription: "Returns the newest of `tags` that `filter` and `constraint` keep, as `registry_latest_tag` " +
 			"would choose it from the same list (without `current`, `exclude`, `platform` and `min_age`). Fails naming " +
@@ -34,34 +25,33 @@ func (f *newestTagFunction) Definition(_ context.Context, _ function.DefinitionR
 				"`>= 0`, as `registry_latest_tag`'s `constraint` takes it; `\"\"` or `null` for none.",
 		}},
 		Return: function.StringReturn{},
-	}
-}
-
-func (f *newestTagFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
-	var tags []string
-	var filter string
-	var constraint types.String
-	if resp.Error = req.Arguments.Get(ctx, &tags, &filter, &constraint); resp.Error != nil {
-		return
-	}
-	flt, ferr := filterArg(1, filter)
-	if ferr != nil {
-		resp.Error = ferr
-		return
-	}
-	var c *tagfilter.Constraint
-	if constraint.ValueString() != "" {
-		var err error
-		if c, err = tagfilter.ParseConstraint(constraint.ValueString()); err != nil {
-			resp.Error = function.NewArgumentFuncError(2, err.Error())
+	},
+	run: func(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+		var tags []string
+		var filter string
+		var constraint types.String
+		if resp.Error = req.Arguments.Get(ctx, &tags, &filter, &constraint); resp.Error != nil {
 			return
 		}
-	}
-	valid := validTags(tags)
-	sel := flt.Select(valid, c, 0)
-	if !sel.Found() {
-		resp.Error = function.NewFuncError(fmt.Sprintf("no tag of the %d given is kept by filter \"%s\" and constraint %q", len(valid), flt.String(), c.String()))
-		return
-	}
-	resp.Error = resp.Result.Set(ctx, sel.Tag)
+		flt, ferr := filterArg(1, filter)
+		if ferr != nil {
+			resp.Error = ferr
+			return
+		}
+		var c *tagfilter.Constraint
+		if constraint.ValueString() != "" {
+			var err error
+			if c, err = tagfilter.ParseConstraint(constraint.ValueString()); err != nil {
+				resp.Error = function.NewArgumentFuncError(2, err.Error())
+				return
+			}
+		}
+		valid := validTags(tags)
+		sel := flt.Select(valid, c, 0)
+		if !sel.Found() {
+			resp.Error = function.NewFuncError(fmt.Sprintf("no tag of the %d given is kept by filter \"%s\" and constraint %q", len(valid), flt.String(), c.String()))
+			return
+		}
+		resp.Error = resp.Result.Set(ctx, sel.Tag)
+	},
 }

@@ -10,13 +10,6 @@ import (
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
 )
 
-var _ function.Function = (*parseImageRefFunction)(nil)
-
-func newParseImageRefFunction() function.Function { return &parseImageRefFunction{} }
-
-// parseImageRefFunction is provider::registry::parse_image_ref.
-type parseImageRefFunction struct{}
-
 // imageRefTypes are the attributes of parse_image_ref's object.
 var imageRefTypes = map[string]attr.Type{
 	"registry": types.StringType, "repository": types.StringType, "tag": types.StringType, "digest": types.StringType,
@@ -29,12 +22,10 @@ type imageRefModel struct {
 	Digest     types.String `tfsdk:"digest"`
 }
 
-func (f *parseImageRefFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
-	resp.Name = "parse_image_ref"
-}
-
-func (f *parseImageRefFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
-	resp.Definition = function.Definition{
+// parseImageRefFunction is provider::registry::parse_image_ref.
+var parseImageRefFunction = tagFunction{
+	name: "parse_image_ref",
+	definition: function.Definition{
 		Summary: "The parts of an image reference",
 		MarkdownDescription: "Parses an image reference such as `nginx:1.27.3@sha256:…` into an object " +
 			"`{ registry, repository, tag, digest }`, with Docker Hub's defaults filled in (`docker.io`, `library/nginx`; " +
@@ -42,27 +33,26 @@ func (f *parseImageRefFunction) Definition(_ context.Context, _ function.Definit
 			"reference has none: no `latest` is assumed.",
 		Parameters: []function.Parameter{function.StringParameter{Name: "ref", MarkdownDescription: "An image reference, as in `docker pull`."}},
 		Return:     function.ObjectReturn{AttributeTypes: imageRefTypes},
-	}
-}
-
-func (f *parseImageRefFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
-	var ref string
-	if resp.Error = req.Arguments.Get(ctx, &ref); resp.Error != nil {
-		return
-	}
-	r, err := registry.ParseReference(ref)
-	if err != nil {
-		resp.Error = function.NewArgumentFuncError(0, err.Error())
-		return
-	}
-	nullIfEmpty := func(s string) types.String {
-		if s == "" {
-			return types.StringNull()
+	},
+	run: func(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+		var ref string
+		if resp.Error = req.Arguments.Get(ctx, &ref); resp.Error != nil {
+			return
 		}
-		return types.StringValue(s)
-	}
-	resp.Error = resp.Result.Set(ctx, imageRefModel{
-		Registry: types.StringValue(r.Registry), Repository: types.StringValue(r.Repository),
-		Tag: nullIfEmpty(r.Tag), Digest: nullIfEmpty(r.Digest),
-	})
+		r, err := registry.ParseReference(ref)
+		if err != nil {
+			resp.Error = function.NewArgumentFuncError(0, err.Error())
+			return
+		}
+		nullIfEmpty := func(s string) types.String {
+			if s == "" {
+				return types.StringNull()
+			}
+			return types.StringValue(s)
+		}
+		resp.Error = resp.Result.Set(ctx, imageRefModel{
+			Registry: types.StringValue(r.Registry), Repository: types.StringValue(r.Repository),
+			Tag: nullIfEmpty(r.Tag), Digest: nullIfEmpty(r.Digest),
+		})
+	},
 }

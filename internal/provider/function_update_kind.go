@@ -7,19 +7,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/function"
 )
 
-var _ function.Function = (*updateKindFunction)(nil)
-
-func newUpdateKindFunction() function.Function { return &updateKindFunction{} }
-
 // updateKindFunction is provider::registry::update_kind.
-type updateKindFunction struct{}
-
-func (f *updateKindFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
-	resp.Name = "update_kind"
-}
-
-func (f *updateKindFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
-	resp.Definition = function.Definition{
+var updateKindFunction = tagFunction{
+	name: "update_kind",
+	definition: function.Definition{
 		Summary: "How a candidate tag is newer than the tag in use",
 		MarkdownDescription: "Returns `major`, `minor`, `patch` or `other` (a later number, or only the suffix) by the first " +
 			"number of the version texts that differs, or `none` when `candidate` is not newer than `current`: " +
@@ -30,32 +21,31 @@ func (f *updateKindFunction) Definition(_ context.Context, _ function.Definition
 			filterParameter,
 		},
 		Return: function.StringReturn{},
-	}
-}
-
-func (f *updateKindFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
-	var current, candidate, filter string
-	if resp.Error = req.Arguments.Get(ctx, &current, &candidate, &filter); resp.Error != nil {
-		return
-	}
-	if resp.Error = function.ConcatFuncErrors(tagArg(0, "current", current), tagArg(1, "candidate", candidate)); resp.Error != nil {
-		return
-	}
-	flt, ferr := filterArg(2, filter)
-	if ferr != nil {
-		resp.Error = ferr
-		return
-	}
-	for i, tag := range []string{current, candidate} {
-		if !flt.Keep(tag) {
-			resp.Error = function.NewArgumentFuncError(int64(i), fmt.Sprintf("tag %q is not one that filter \"%s\" keeps, so it cannot be compared", tag, flt.String()))
+	},
+	run: func(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+		var current, candidate, filter string
+		if resp.Error = req.Arguments.Get(ctx, &current, &candidate, &filter); resp.Error != nil {
 			return
 		}
-	}
-	kind, err := flt.Update(current, candidate)
-	if err != nil {
-		resp.Error = function.NewFuncError(err.Error())
-		return
-	}
-	resp.Error = resp.Result.Set(ctx, string(kind))
+		if resp.Error = function.ConcatFuncErrors(tagArg(0, "current", current), tagArg(1, "candidate", candidate)); resp.Error != nil {
+			return
+		}
+		flt, ferr := filterArg(2, filter)
+		if ferr != nil {
+			resp.Error = ferr
+			return
+		}
+		for i, tag := range []string{current, candidate} {
+			if !flt.Keep(tag) {
+				resp.Error = function.NewArgumentFuncError(int64(i), fmt.Sprintf("tag %q is not one that filter \"%s\" keeps, so it cannot be compared", tag, flt.String()))
+				return
+			}
+		}
+		kind, err := flt.Update(current, candidate)
+		if err != nil {
+			resp.Error = function.NewFuncError(err.Error())
+			return
+		}
+		resp.Error = resp.Result.Set(ctx, string(kind))
+	},
 }

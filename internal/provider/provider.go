@@ -310,13 +310,11 @@ func (p *registryProvider) DataSources(context.Context) []func() datasource.Data
 }
 
 func (p *registryProvider) Functions(context.Context) []func() function.Function {
-	return []func() function.Function{
-		newSortTagsFunction,
-		newNewestTagFunction,
-		newUpdateKindFunction,
-		newTagShapeFunction,
-		newParseImageRefFunction,
+	out := make([]func() function.Function, 0, 5)
+	for _, f := range []tagFunction{sortTagsFunction, newestTagFunction, updateKindFunction, tagShapeFunction, parseImageRefFunction} {
+		out = append(out, func() function.Function { return f })
 	}
+	return out
 }
 
 func (p *registryProvider) Resources(context.Context) []func() resource.Resource {

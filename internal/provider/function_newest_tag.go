@@ -22,7 +22,8 @@ var newestTagFunction = tagFunction{
 			Name:           "constraint",
 			AllowNullValue: true,
 			MarkdownDescription: "A Masterminds/semver v3 constraint on each kept tag's version text, such as `~1.27` or " +
-				"`>= 0`, as `registry_latest_tag`'s `constraint` takes it; `\"\"` or `null` for none.",
+				"`>= 0`, as `registry_latest_tag`'s `constraint` takes it; `\"\"` or `null` for none (with OpenTofu, write `\"\"`: " +
+				"OpenTofu 1.10 sends a null function argument that the provider cannot read).",
 		}},
 		Return: function.StringReturn{},
 	},

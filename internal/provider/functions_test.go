@@ -2,6 +2,8 @@ package provider
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -53,8 +55,7 @@ locals {
 }
 output "sorted"        { value = provider::registry::sort_tags(local.tags, "semver()") }
 output "builds"        { value = provider::registry::sort_tags(["master-9", "master-10", "main-100"], "prefix('master-', suffix=number())") }
-output "newest"        { value = provider::registry::newest_tag(local.tags, "semver()", null) }
-output "newest_empty"  { value = provider::registry::newest_tag(local.tags, "semver()", "") }
+output "newest"        { value = provider::registry::newest_tag(local.tags, "semver()", "") }
 output "newest_stable" { value = provider::registry::newest_tag(["1.0", "1.1-rc1"], "semver()", ">= 0") }
 output "kind"          { value = provider::registry::update_kind("1.27.3", "1.28.0", "semver()") }
 output "kind_none"     { value = provider::registry::update_kind("1.28.0", "1.27.3", "semver()") }
@@ -67,7 +68,6 @@ output "ref_bare"      { value = provider::registry::parse_image_ref("index.dock
 			statecheck.ExpectKnownOutputValue("sorted", strings_("1.10", "1.10-rc1", "1.9", "1.2")),
 			statecheck.ExpectKnownOutputValue("builds", strings_("master-10", "master-9")),
 			statecheck.ExpectKnownOutputValue("newest", knownvalue.StringExact("1.10")),
-			statecheck.ExpectKnownOutputValue("newest_empty", knownvalue.StringExact("1.10")),
 			statecheck.ExpectKnownOutputValue("newest_stable", knownvalue.StringExact("1.0")),
 			statecheck.ExpectKnownOutputValue("kind", knownvalue.StringExact("minor")),
 			statecheck.ExpectKnownOutputValue("kind_none", knownvalue.StringExact("none")),
@@ -93,7 +93,7 @@ func TestFunctionErrors(t *testing.T) {
 	for _, c := range []struct{ call, want string }{
 		{`sort_tags(["1.0"], "")`, `filter is empty`},
 		{`sort_tags(["1.0"], "semver(")`, `filter "semver\(" at column`},
-		{`newest_tag(["latest"], "semver()", null)`, `no tag of the 1 given is kept by filter "semver\(\)"`},
+		{`newest_tag(["latest"], "semver()", "")`, `no tag of the 1 given is kept by filter "semver\(\)"`},
 		{`newest_tag(["1.0"], "semver()", ">= banana")`, `invalid constraint ">= banana"`},
 		{`update_kind("latest", "1.0", "semver()")`, `tag "latest" is not one that filter "semver\(\)" keeps`},
 		{`update_kind("1.0", "-x", "semver()")`, `candidate "-x" is not a valid tag`},
@@ -107,4 +107,26 @@ func TestFunctionErrors(t *testing.T) {
 		})
 	}
 	functionsTest(t, steps...)
+}
+
+// TestFunctionNullConstraint: null means no constraint, as "" does. OpenTofu
+// (1.10.7 here) sends a null function argument with no data, which
+// terraform-plugin-framework cannot read, so the test runs on Terraform only.
+func TestFunctionNullConstraint(t *testing.T) {
+	t.Parallel()
+	if strings.Contains(filepath.Base(os.Getenv("TF_ACC_TERRAFORM_PATH")), "tofu") {
+		t.Skip("OpenTofu sends a null function argument that the framework cannot read; use \"\"")
+	}
+	functionsTest(t,
+		resource.TestStep{
+			Config: providerFunctions + `output "newest" { value = provider::registry::newest_tag(["1.9", "1.10-rc1"], "semver()", null) }`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("newest", knownvalue.StringExact("1.10-rc1")),
+			},
+		},
+		resource.TestStep{
+			Config:      providerFunctions + `output "x" { value = provider::registry::newest_tag(["latest"], "semver()", null) }`,
+			ExpectError: regexpOf(`no tag of the 1 given is kept by filter "semver\(\)"`),
+		},
+	)
 }

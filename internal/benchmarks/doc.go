@@ -5,13 +5,16 @@
 // outside its tests; `make bench` runs them.
 //
 //   - BenchmarkPlanWorkload starts a CNCF distribution registry with token
-//     auth behind a proxy that adds 25 ms to every request (token server
-//     included) and counts the requests by kind; seeds 10 repositories of
-//     2,000 tags; and times one `terraform plan` of 30 registry_latest_tag and
-//     10 registry_image_digest, the same plan with the data sources removed,
-//     and the same 40 lookups done one at a time with `crane ls`, a
-//     `sort -V` ordering and `crane digest`. It prints a Markdown table of the
-//     requests, next to the protocol minimum, and the wall times.
+//     auth behind a proxy that adds 40 ms to every request (token server
+//     included) and counts the requests by kind; seeds 12 repositories of
+//     3,500 tags; and times `terraform plan` of 36 registry_latest_tag and 12
+//     registry_image_digest (the median of 5, with Terraform's default
+//     parallelism and with -parallelism=40), the same plan with the data
+//     sources removed, and the same 48 lookups done one at a time with
+//     `crane ls`, a `sort -V` ordering and `crane digest`. It prints a
+//     Markdown table of the requests, next to the protocol minimum, the wall
+//     times, the critical path in round trips, and the requests in flight
+//     over time.
 //   - BenchmarkLargeRepository plans three registry_latest_tag on one
 //     repository of 100,000 tags and reports the provider process's peak
 //     resident set size, read from the kernel when the process ends.
@@ -19,7 +22,8 @@
 //     selects from them with tagfilter, with allocations.
 //
 // The plan benchmarks build the provider from this module, and take crane
-// from tools/go.mod (registrytest.Tool), with the Go build cache; they need Terraform
+// from tools/go.mod (registrytest.Tool), with the Go build cache; they need
+// Terraform
 // (or OpenTofu) and skip without it, and they run on Linux only. Run them once
 // each, as `make bench` does:
 //

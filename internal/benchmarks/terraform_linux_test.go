@@ -199,11 +199,12 @@ func (w *workspace) config(b *testing.B, name, hcl string) string {
 	return dir
 }
 
-// plan runs `terraform plan` in dir, saving the plan in dir/plan.bin, and
-// returns its wall time.
-func (w *workspace) plan(b *testing.B, dir string) time.Duration {
+// plan runs `terraform plan` in dir with extra arguments, saving the plan in
+// dir/plan.bin, and returns its wall time.
+func (w *workspace) plan(b *testing.B, dir string, extra ...string) time.Duration {
 	b.Helper()
-	out, elapsed, err := runCommand(dir, w.env, w.terraform, "plan", "-input=false", "-lock=false", "-no-color", "-out=plan.bin")
+	args := append([]string{"plan", "-input=false", "-lock=false", "-no-color", "-out=plan.bin"}, extra...)
+	out, elapsed, err := runCommand(dir, w.env, w.terraform, args...)
 	if err != nil {
 		b.Fatalf("%v\n%s", err, tail(out, 8<<10))
 	}

@@ -161,7 +161,7 @@ func (p *registryProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"max_concurrent_requests": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("The most requests in flight to one registry at a time, however many data sources "+
-					"the plan holds, so that a large plan does not trip a registry's rate limits. Defaults to `%d`.", registry.DefaultMaxConcurrentRequests),
+					"the plan holds, so that a large plan does not trip a registry's rate limits: 1 to 256. Defaults to `%d`.", registry.DefaultMaxConcurrentRequests),
 				Validators: []validator.Int64{int64validator.Between(1, 256)},
 			},
 			"timeout": schema.StringAttribute{

@@ -6,7 +6,9 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -38,7 +40,13 @@ type counters struct {
 	// serving sums the time from each request's arrival to its answer, less
 	// the delay, in nanoseconds.
 	serving atomic.Int64
+
+	mu    sync.Mutex
+	spans []span // each request's arrival and answer
 }
+
+// span is when a request arrived and when it was answered.
+type span struct{ from, to time.Time }
 
 // Tally is what a LatencyProxy counted between two calls of Take.
 type Tally struct {
@@ -69,6 +77,48 @@ type Tally struct {
 	// Serving is the time the registry took to answer, summed over the
 	// requests (the added delay left out).
 	Serving time.Duration
+
+	spans []span
+}
+
+// InFlight returns the most requests in flight in each step from the first
+// arrival to the last answer, as a row of numbers: "3 8 8 2 …".
+func (c Tally) InFlight(step time.Duration) string {
+	if len(c.spans) == 0 {
+		return "–"
+	}
+	first, last := c.spans[0].from, c.spans[0].to
+	for _, s := range c.spans {
+		first, last = minTime(first, s.from), maxTime(last, s.to)
+	}
+	buckets := make([]int, int(last.Sub(first)/step)+1)
+	for i := range buckets {
+		from, to := first.Add(time.Duration(i)*step), first.Add(time.Duration(i+1)*step)
+		for _, s := range c.spans {
+			if s.from.Before(to) && s.to.After(from) {
+				buckets[i]++
+			}
+		}
+	}
+	out := make([]string, len(buckets))
+	for i, n := range buckets {
+		out[i] = strconv.Itoa(n)
+	}
+	return strings.Join(out, " ")
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // Total is the number of HTTP requests, of every kind.
@@ -165,6 +215,9 @@ func (p *LatencyProxy) serve(tb testing.TB, next http.Handler, kind func(*http.R
 		forwarded := time.Now()
 		next.ServeHTTP(w, req)
 		c.serving.Add(int64(time.Since(forwarded)))
+		c.mu.Lock()
+		c.spans = append(c.spans, span{from: forwarded.Add(-p.delay), to: time.Now()})
+		c.mu.Unlock()
 	}))
 	srv.Listener = &probeListener{Listener: srv.Listener, probes: &p.counts.tlsProbes}
 	srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
@@ -195,7 +248,12 @@ func (p *LatencyProxy) Take() Tally {
 	if first, last := c.first.Swap(0), c.last.Swap(0); first != 0 && last > first {
 		busy = time.Duration(last - first)
 	}
+	c.mu.Lock()
+	spans := c.spans
+	c.spans = nil
+	c.mu.Unlock()
 	return Tally{
+		spans:        spans,
 		Busy:         busy,
 		Serving:      time.Duration(c.serving.Swap(0)),
 		MaxInFlight:  c.maxInFlight.Swap(0),

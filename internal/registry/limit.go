@@ -13,13 +13,15 @@ import (
 // requests by count over time, not by concurrency: Docker Hub counts pulls
 // (manifest GETs) per 6 hours and all requests per IP "in the order of
 // thousands of requests per minute" (Docker's usage docs, as quoted in
-// https://www.augmentedmind.de/2024/12/15/docker-hub-rate-limit-head-request/), which a plan's
-// burst of a hundred requests stays far below whatever its concurrency. With
-// 8, a plan of 12 repositories behind 40 ms waited on the bound (the
-// benchmark's timeline showed 8 in flight throughout); 16 keeps up with
-// Terraform's -parallelism=40 and is still a fraction of what a browser opens
-// to one HTTP/2 host.
-const DefaultMaxConcurrentRequests = 16
+// https://www.augmentedmind.de/2024/12/15/docker-hub-rate-limit-head-request/),
+// which a plan's burst of a hundred requests stays far below whatever its
+// concurrency. 32 is a third of the streams that one HTTP/2 connection is
+// asked to allow (RFC 9113, section 6.5.2: SETTINGS_MAX_CONCURRENT_STREAMS
+// "no smaller than 100"), so a registry that speaks HTTP/2 (Docker Hub, GHCR,
+// Quay do) serves them on one connection. With 8, a plan of 12 repositories
+// 40 ms away waited on the bound (the benchmark's timeline showed 8 in
+// flight throughout).
+const DefaultMaxConcurrentRequests = 32
 
 // limitTransport bounds the requests in flight to each registry host, so
 // that a plan with many data sources does not trip a registry's rate

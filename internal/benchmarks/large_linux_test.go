@@ -89,7 +89,7 @@ func BenchmarkLargeRepository(b *testing.B) {
 		fmt.Sprintf("%.1f MiB", float64(peak)/(1<<20)), fmt.Sprintf("< %d MiB", rssTarget>>20))
 	t.add("wall time", seconds(plan), "–")
 	t.add("of which the in-process registry answering", seconds(counts.Serving), "–")
-	t.add("tag-list pages (minimum "+fmt.Sprint(tagPages(largeRepoTags, pageSize))+")", count(counts.TagList), "–")
+	t.add("tag-list pages (minimum "+fmt.Sprint(tagPages(largeRepoTags))+")", count(counts.TagList), "–")
 	t.add("manifest HEAD (minimum 3)", count(counts.ManifestHead), "–")
 	t.add("**requests**", count(counts.Total()), "–")
 	t.write(os.Stdout)

@@ -71,7 +71,7 @@ func BenchmarkManyDataSources(b *testing.B) {
 	}
 
 	// Linear: one ping, one page per repository, one HEAD per distinct tag.
-	minimum := int64(1 + manyRepos*tagPages(manyTags, pageSize) + manyRepos*3)
+	minimum := int64(1 + manyRepos*tagPages(manyTags) + manyRepos*3)
 	if counts.Total() != minimum {
 		b.Errorf("the plan made %d requests, want %d", counts.Total(), minimum)
 	}

@@ -88,10 +88,10 @@ func largeTags(n int) ([]string, picks) {
 }
 
 // tagPages is how many requests a client that follows Link headers needs for
-// a list of n tags, paged as distribution pages it: a full page always
+// a list of n tags, paged as distribution pages it (pageSize a page): a full page always
 // carries a Link, so a list that ends on a page boundary costs one more
 // request, which returns no tags.
-func tagPages(n, pageSize int) int {
+func tagPages(n int) int {
 	return n/pageSize + 1
 }
 

@@ -155,7 +155,7 @@ func protocolMinimum(lookups []lookup, tagsPerRepo int) registrytest.Tally {
 	return registrytest.Tally{
 		Ping:         1,
 		Token:        int64(len(repos)),
-		TagList:      int64(len(listed) * tagPages(tagsPerRepo, pageSize)),
+		TagList:      int64(len(listed) * tagPages(tagsPerRepo)),
 		ManifestHead: int64(len(tags)),
 	}
 }
@@ -265,7 +265,7 @@ func median(ds []time.Duration) time.Duration {
 
 // criticalPath is the fewest round trips one registry_latest_tag needs, one
 // after the other: ping, token, every page, one HEAD.
-func criticalPath(tagsPerRepo int) int { return 3 + tagPages(tagsPerRepo, pageSize) }
+func criticalPath(tagsPerRepo int) int { return 3 + tagPages(tagsPerRepo) }
 
 // workloadRun is what one iteration of BenchmarkPlanWorkload measured.
 type workloadRun struct {

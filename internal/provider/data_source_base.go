@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -33,14 +35,16 @@ func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRe
 	b.data = data
 }
 
-func imageAttribute() schema.StringAttribute {
+// imageAttribute is the image argument; tagHint says where a tag written
+// into image goes instead.
+func imageAttribute(tagHint string) schema.StringAttribute {
 	return schema.StringAttribute{
 		Required: true,
 		MarkdownDescription: "The repository, written as in `docker pull` but without tag or digest: `nginx`, `pihole/pihole`, " +
 			"`ghcr.io/acme/app`, `127.0.0.1:5000/team/app`. A first path part that holds a `.` or a `:`, or is `localhost`, " +
 			"is the registry host; without one the image is on Docker Hub, where a one-part name such as `nginx` means `library/nginx`.",
 		Validators: []validator.String{parsed{what: "image", parse: func(s string) error {
-			_, err := registry.ParseImage(s, "")
+			_, err := parseImageArg(s, "", tagHint)
 			return err
 		}}},
 	}
@@ -92,8 +96,8 @@ func (b *dataSourceBase) warnRateLimit(img registry.Image, resp *datasource.Read
 
 // parseImage parses the image and registry arguments, reporting an error at
 // the attribute.
-func parseImage(image, reg types.String, resp *datasource.ReadResponse) (registry.Image, bool) {
-	img, err := registry.ParseImage(image.ValueString(), reg.ValueString())
+func parseImage(image, reg types.String, tagHint string, resp *datasource.ReadResponse) (registry.Image, bool) {
+	img, err := parseImageArg(image.ValueString(), reg.ValueString(), tagHint)
 	if err != nil {
 		resp.Diagnostics.Append(invalidValue(path.Root("image"), "image", err))
 		return registry.Image{}, false
@@ -153,4 +157,21 @@ func excludeAttribute() schema.ListAttribute {
 			return err
 		}})},
 	}
+}
+
+// The tag hints of the data sources: where a tag written into image goes.
+const (
+	tagArgumentHint = "use the tag argument instead"
+	tagRulesHint    = "the filter and the other rules choose the tag"
+)
+
+// parseImageArg parses image and registry, saying where a tag written into
+// image goes instead.
+func parseImageArg(image, reg, tagHint string) (registry.Image, error) {
+	img, err := registry.ParseImage(image, reg)
+	var tagErr *registry.TagInImageError
+	if errors.As(err, &tagErr) {
+		return img, fmt.Errorf("%w; %s", err, tagHint)
+	}
+	return img, err
 }

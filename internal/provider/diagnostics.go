@@ -88,7 +88,7 @@ func conflictingRegistry(err error) diag.Diagnostic {
 // currentNotKept reports a current tag that the filter does not keep.
 func currentNotKept(current, filter string) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(path.Root("current"), "Current Tag Not Kept By Filter",
-		fmt.Sprintf("current tag %q is not one that filter %q keeps, so it cannot be compared with the newest tag. Set current to the tag in use, or change the filter so that it keeps that tag.", current, filter))
+		fmt.Sprintf("current tag %q is not one that filter \"%s\" keeps, so it cannot be compared with the newest tag. Set current to the tag in use, or change the filter so that it keeps that tag.", current, filter))
 }
 
 // noTagMatches reports a read where no tag was kept; detail explains it.

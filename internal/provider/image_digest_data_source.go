@@ -47,7 +47,7 @@ func (d *imageDigestDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"the plan when it points to a new image. Use `pinned_ref` where the image is deployed, and a redeploy happens " +
 			"exactly when the image changes.",
 		Attributes: map[string]schema.Attribute{
-			"image":    imageAttribute(),
+			"image":    imageAttribute(tagArgumentHint),
 			"registry": registryAttribute(),
 			"tag": schema.StringAttribute{
 				Optional: true,
@@ -101,7 +101,7 @@ func (d *imageDigestDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if !ok {
 		return
 	}
-	img, ok := parseImage(m.Image, m.Registry, resp)
+	img, ok := parseImage(m.Image, m.Registry, tagArgumentHint, resp)
 	if !ok {
 		return
 	}

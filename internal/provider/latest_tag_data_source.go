@@ -65,7 +65,7 @@ func (d *latestTagDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"Pin the tag you run in `current` to see `update_available` and `update_kind` in the plan.\n\n" +
 			"Signature, attestation and SBOM tags written by cosign (`sha256-<hex>.sig`, `.att`, `.sbom`) are never versions.",
 		Attributes: map[string]schema.Attribute{
-			"image":      imageAttribute(),
+			"image":      imageAttribute(tagRulesHint),
 			"registry":   registryAttribute(),
 			"filter":     filterAttribute(),
 			"constraint": constraintAttribute(),
@@ -173,7 +173,7 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if !ok {
 		return
 	}
-	img, ok := parseImage(m.Image, m.Registry, resp)
+	img, ok := parseImage(m.Image, m.Registry, tagRulesHint, resp)
 	if !ok {
 		return
 	}

@@ -217,7 +217,7 @@ func TestLatestTagValidation(t *testing.T) {
 		body string
 		want []string
 	}{
-		{`image = "nginx:1.27"`, []string{"Invalid Image", `image "nginx:1.27" holds a tag (:1.27)`}},
+		{`image = "nginx:1.27"`, []string{"Invalid Image", `image "nginx:1.27" holds a tag (:1.27)`, "the filter and the other rules choose the tag"}},
 		{`image = "nginx@sha256:0000"`, []string{"Invalid Image", "holds a digest"}},
 		{`image = "Nginx"`, []string{"Invalid Image", "not a valid repository name"}},
 		{`

@@ -47,7 +47,7 @@ func (d *tagsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			"from, or to drive `for_each`. It reads the tag list only (no digests), from the same per-run cache as the other " +
 			"data sources.",
 		Attributes: map[string]schema.Attribute{
-			"image":      imageAttribute(),
+			"image":      imageAttribute(tagRulesHint),
 			"registry":   registryAttribute(),
 			"filter":     filterAttribute(),
 			"constraint": constraintAttribute(),
@@ -95,7 +95,7 @@ func (d *tagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if !ok {
 		return
 	}
-	img, ok := parseImage(m.Image, m.Registry, resp)
+	img, ok := parseImage(m.Image, m.Registry, tagRulesHint, resp)
 	if !ok {
 		return
 	}

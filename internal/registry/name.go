@@ -55,7 +55,7 @@ func ParseImage(image, registry string) (Image, error) {
 	parts := strings.Split(image, "/")
 	last := parts[len(parts)-1]
 	if i := strings.IndexByte(last, ':'); i >= 0 {
-		return Image{}, fmt.Errorf("image %q holds a tag (%s): remove it from image and use the tag argument or the filter instead", image, last[i:])
+		return Image{}, &TagInImageError{Image: image, Tag: last[i:]}
 	}
 	hasHost := len(parts) > 1 && isHost(parts[0])
 	if hasHost {

@@ -28,9 +28,9 @@ type ParseError struct {
 // without the column, in the words of the regular expression library.
 func (e *ParseError) Error() string {
 	if e.Err != nil {
-		return fmt.Sprintf("filter %q: %s", e.Expr, e.Msg)
+		return fmt.Sprintf("filter \"%s\": %s", e.Expr, e.Msg)
 	}
-	return fmt.Sprintf("filter %q at column %d: %s", e.Expr, e.Column, e.Msg)
+	return fmt.Sprintf("filter \"%s\" at column %d: %s", e.Expr, e.Column, e.Msg)
 }
 
 // Unwrap returns the underlying error, if any.

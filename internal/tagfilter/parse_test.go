@@ -244,3 +244,16 @@ func TestMustParse(t *testing.T) {
 	}()
 	MustParse("")
 }
+
+// TestErrorsQuoteFiltersAsWritten: an error shows the filter as the user
+// wrote it, so that it can be copied back: regex('\d+') stays \d+, never
+// Go's \\d+.
+func TestErrorsQuoteFiltersAsWritten(t *testing.T) {
+	t.Parallel()
+	for _, expr := range []string{`regex('\d+[')`, `prefix('\d', suffix=number) x`} {
+		_, err := Parse(expr)
+		if err == nil || !strings.Contains(err.Error(), `"`+expr+`"`) {
+			t.Errorf("Parse(%s) = %v, want the filter quoted as written", expr, err)
+		}
+	}
+}

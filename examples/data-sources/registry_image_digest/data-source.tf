@@ -1,4 +1,5 @@
-# Follow a moving tag: the plan shows a diff when `stable` points to a new image.
+# Follow a moving tag: the plan shows a diff when `v3.2` (which traefik moves
+# to every 3.2.x release) points to a new image.
 data "registry_image_digest" "traefik" {
   image = "traefik"
   tag   = "v3.2"

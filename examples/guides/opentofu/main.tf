@@ -2,7 +2,7 @@
 # installs the provider from the OpenTofu registry, `terraform init` from
 # the Terraform registry, both under the short source address below.
 terraform {
-  required_version = ">= 1.6" # OpenTofu 1.6 or later
+  required_version = ">= 1.5" # Terraform 1.5 or OpenTofu 1.6 or later
   required_providers {
     registry = {
       source = "seed-a8ff584c/registry"

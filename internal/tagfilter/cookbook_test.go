@@ -25,7 +25,7 @@ func TestCookbook(t *testing.T) {
 		"17.0.0-debian-12-r2", "16.1.0-debian-11-r40", "16.1.0", "16", "latest"}
 	ci := []string{"master-9", "master-10", "master-123", "master-123-dirty", "main-200", "feature-x-300", "latest"}
 	k8s := []string{"v1.29.0", "v1.29.1", "v1.29.0-rc.1", "v1.29.0-rc.2", "v1.29.0-rc.10", "v1.29.0-beta.0",
-		"v1.29.0-alpha.3", "v1.30.0-alpha.1", "v1.30.0-rc.2", "v1.28.5"}
+		"v1.29.0-alpha.3", "v1.30.0-alpha.1", "v1.30.0-rc.2", "v1.28.5", "v1.31.0-alpha.0"}
 
 	tests := []struct {
 		name, filter, constraint string
@@ -53,7 +53,9 @@ func TestCookbook(t *testing.T) {
 		{"linuxserver", "semver()", "", lsio, "v2.0.8.1-2.0.8.1_beta_2024-05-07-ls200", "v2.0.7.1-2.0.7.1_beta_2023-05-25-ls171", "patch"},
 		{"linuxserver build", "semver()", "", lsio[:2], "v2.0.7.1-2.0.7.1_beta_2023-05-25-ls171", "v2.0.7.1-2.0.7.1_beta_2023-05-25-ls99", "other"},
 		{"trap: linuxserver with a constraint", "semver()", ">= 0", lsio, "", "", ""},
-		{"linuxserver 2.0.7", "prefix('v2.0.7.')", "", lsio, "v2.0.7.1-2.0.7.1_beta_2023-05-25-ls171", "", ""},
+		{"linuxserver 2.0.7", `regex('v(?P<version>2\.0\.7\.\d+-.*)')`, "", lsio, "v2.0.7.1-2.0.7.1_beta_2023-05-25-ls171", "v2.0.7.1-2.0.7.1_beta_2023-05-25-ls99", "other"},
+		{"linuxserver 2.0.7, next build", `regex('v(?P<version>2\.0\.7\.\d+-.*)')`, "", []string{"v2.0.7.1-2.0.7.1_beta_2023-05-25-ls171", "v2.0.7.2-2.0.7.2_beta_2023-06-01-ls172"}, "v2.0.7.2-2.0.7.2_beta_2023-06-01-ls172", "v2.0.7.1-2.0.7.1_beta_2023-05-25-ls171", "other"},
+		{"trap: linuxserver by prefix calls a build major", "prefix('v2.0.7.')", "", []string{"v2.0.7.1-2.0.7.1_beta_2023-05-25-ls171", "v2.0.7.2-2.0.7.2_beta_2023-06-01-ls172"}, "v2.0.7.2-2.0.7.2_beta_2023-06-01-ls172", "v2.0.7.1-2.0.7.1_beta_2023-05-25-ls171", "major"},
 		{"bitnami 16.x", `regex('(?P<version>\d+\.\d+\.\d+-debian-12-r\d+)')`, "^16.0.0-0", bitnami, "16.1.0-debian-12-r10", "16.1.0-debian-12-r9", "other"},
 		{"bitnami 16.1.x", `regex('(?P<version>\d+\.\d+\.\d+-debian-12-r\d+)')`, "~16.1.0-0", bitnami, "16.1.0-debian-12-r10", "", ""},
 		{"trap: bitnami revision outside the group", `regex('(?P<version>\d+\.\d+\.\d+)-debian-12-r\d+')`, "~16", bitnami, "16.1.0-debian-12-r9", "", ""},
@@ -62,7 +64,8 @@ func TestCookbook(t *testing.T) {
 		{"ci builds with commit", `prefix('master-', suffix=regex('(?P<version>\d+)-[0-9a-f]{7}'))`, "",
 			[]string{"master-9-0a1b2c3", "master-10-ffee001", "master-123-abc1234", "master-124-0d9e8f7"}, "master-124-0d9e8f7", "master-123-abc1234", "major"},
 		{"kubernetes 1.29", "semver()", "~1.29", k8s, "v1.29.1", "v1.29.0", "patch"},
-		{"kubernetes next", "semver()", ">= 1.30.0-0", k8s, "v1.30.0-rc.2", "v1.30.0-alpha.1", "other"},
+		{"kubernetes next", "semver()", "~1.30.0-0", k8s, "v1.30.0-rc.2", "v1.30.0-alpha.1", "other"},
+		{"trap: kubernetes next without an upper bound", "semver()", ">= 1.30.0-0", k8s, "v1.31.0-alpha.0", "", ""},
 		{"kubernetes rc order", "semver()", "", k8s[2:7], "v1.29.0-rc.10", "", ""},
 		{"timestamps", "number()", "", []string{"20240725143012", "20240725093000", "20231231235959", "latest"}, "20240725143012", "20240725093000", "major"},
 		{"dated builds", "prefix('nightly-')", "", []string{"nightly-2024-07-25", "nightly-2024-07-09", "nightly-2023-12-31"}, "nightly-2024-07-25", "nightly-2024-07-09", "other"},

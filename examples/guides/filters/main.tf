@@ -86,9 +86,11 @@ data "registry_latest_tag" "duplicati" {
   current = "v2.0.7.1-2.0.7.1_beta_2023-05-25-ls171"
 }
 
+# Builds of 2.0.7 only, compared by the whole version (prefix('v2.0.7.')
+# would compare the rest after the prefix, and call every build "major").
 data "registry_latest_tag" "duplicati_2_0_7" {
   image   = "lscr.io/linuxserver/duplicati"
-  filter  = "prefix('v2.0.7.')"
+  filter  = "regex('v(?P<version>2\\.0\\.7\\.\\d+-.*)')"
   current = "v2.0.7.1-2.0.7.1_beta_2023-05-25-ls171"
 }
 
@@ -140,7 +142,7 @@ data "registry_latest_tag" "kube_apiserver" {
 # release, so this pin follows every shape: variant = "any".
 data "registry_latest_tag" "kube_apiserver_next" {
   image      = "registry.k8s.io/kube-apiserver"
-  constraint = ">= 1.30.0-0"
+  constraint = "~1.30.0-0"
   current    = "v1.30.0-rc.2"
   variant    = "any"
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/provider"
 )
 
-//go:generate go tool -modfile=tools/go.mod tfplugindocs generate --provider-name registry
+//go:generate bash tools/docs.sh
 
 // version is set by goreleaser with -X main.version.
 var version = "dev"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make demo`: the provider at work in about a minute, with nothing but Go and
-# Terraform (>= 1.5) installed. It builds the provider, starts a registry of
+# Terraform (>= 1.5) or OpenTofu (>= 1.6) installed. It builds the provider, starts a registry of
 # its own on loopback seeded with nginx, pihole/pihole and acme/app images,
 # runs `terraform apply` on examples/demo/main.tf, publishes newer releases, and runs
 # `terraform plan` to show them as an ordinary diff. No network, no Docker,
@@ -104,7 +104,11 @@ bounded() {
 }
 
 command -v go >/dev/null || die "Go is needed (https://go.dev/dl/) and was not found on PATH"
-command -v terraform >/dev/null || die "Terraform >= 1.5 is needed and was not found on PATH"
+# $TERRAFORM, else terraform, else tofu: the demo runs the same with either.
+TF=${TERRAFORM:-$(command -v terraform || command -v tofu || true)}
+[[ -n $TF ]] || die "Terraform >= 1.5 or OpenTofu >= 1.6 is needed, and neither terraform nor tofu is on PATH"
+TF_NAME=terraform
+[[ $(basename "$TF") == tofu* ]] && TF_NAME=tofu
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/registry-demo.XXXXXX")
 
@@ -117,7 +121,7 @@ export TF_DATA_DIR=$WORK/.terraform
 export TF_IN_AUTOMATION=1 # no "run terraform apply next" hints
 export CHECKPOINT_DISABLE=1
 tf() {
-	bounded "$TERRAFORM_LIMIT" terraform -chdir="$WORK" "$@"
+	bounded "$TERRAFORM_LIMIT" "$TF" -chdir="$WORK" "$@"
 }
 
 heading "Building the provider, and the demo's registry (examples/demo/registry)" \
@@ -157,29 +161,29 @@ EOF
 cp "$REPO/examples/demo/main.tf" "$WORK/main.tf"
 export TF_VAR_registry=$REGISTRY
 
-heading "terraform apply: the newest tags and their digests, \"deployed\"" \
+heading "$TF_NAME apply: the newest tags and their digests, \"deployed\"" \
 	"main.tf follows nginx stable releases, the nginx alpine line and acme/app master builds," \
 	"reads what nginx:latest and pihole:latest (linux/arm64) point to, and hands the pinned" \
 	"references to terraform_data.deployment, standing in for a Kubernetes or Docker deployment." \
-	"Terraform warns that provider development overrides are in effect: that is how it runs" \
+	"$TF_NAME warns that provider development overrides are in effect: that is how it runs" \
 	"the provider just built, with no download and no terraform init."
-tf apply -auto-approve -input=false "${NO_COLOR_FLAG[@]}" || die "terraform apply failed"
+tf apply -auto-approve -input=false "${NO_COLOR_FLAG[@]}" || die "$TF_NAME apply failed"
 
 heading "Publishing new releases, as upstream and CI would" \
 	"nginx 1.27.4 (latest and mainline move to it) and 1.27.4-alpine, pihole 2024.08.0" \
 	"(latest moves to it) and acme/app master-42."
 bounded "$REGISTRY_LIMIT" "$WORK/demo-registry" push -registry "$REGISTRY" || die "publishing the new releases failed"
 
-heading "terraform plan: the new releases, as an ordinary diff" \
+heading "$TF_NAME plan: the new releases, as an ordinary diff" \
 	"Nothing in main.tf changed. The deployment's pinned references move to the new tags and" \
 	"digests (~ input), and the outputs say that updates are available and what kind."
 rc=0
 tf plan -input=false -detailed-exitcode "${NO_COLOR_FLAG[@]}" || rc=$?
 case $rc in
 2) ;; # changes, as expected
-0) die "terraform plan found no changes after the new releases were published" ;;
-*) die "terraform plan failed" ;;
+0) die "$TF_NAME plan found no changes after the new releases were published" ;;
+*) die "$TF_NAME plan failed" ;;
 esac
 
-printf '\n%sDone in %d s.%s In a real configuration, `terraform apply` would now roll out the new images.\n' \
-	"$BOLD" $((SECONDS - START)) "$RESET"
+printf '\n%sDone in %d s.%s In a real configuration, `%s apply` would now roll out the new images.\n' \
+	"$BOLD" $((SECONDS - START)) "$RESET" "$TF_NAME"

@@ -117,7 +117,9 @@ func filterAttribute() schema.StringAttribute {
 			"  - `prefix('master-', suffix=number())`: tags that start with the literal text, ordered by the rest " +
 			"(`suffix` defaults to `semver()`).\n" +
 			"  - `regex('(?P<version>\\d+\\.\\d+\\.\\d+)-alpine')`: tags that match the whole RE2 pattern, ordered by the " +
-			"`version` group when there is one, else by the tag. In HCL, write each `\\` as `\\\\`.",
+			"`version` group when there is one, else by the tag. In HCL, write each `\\` as `\\\\`.\n\n" +
+			"The whole language, with the order rules and examples: the guide " +
+			"[The filter language](../guides/filter-language.md).",
 		Validators: []validator.String{parsed{what: "filter", parse: func(s string) error {
 			_, err := tagfilter.Parse(s)
 			return err

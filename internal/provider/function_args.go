@@ -49,7 +49,7 @@ var tagsParameter = function.ListParameter{
 // argument takes it.
 var filterParameter = function.StringParameter{
 	Name:                "filter",
-	MarkdownDescription: "A filter expression, such as `semver()` or `prefix('master-', suffix=number())`, as `registry_latest_tag`'s `filter` takes it. It may not be empty.",
+	MarkdownDescription: "A filter expression, such as `semver()` or `prefix('master-', suffix=number())`, as `registry_latest_tag`'s `filter` takes it ([The filter language](../guides/filter-language.md)). It may not be empty.",
 }
 
 // filterArg parses the filter argument at index.

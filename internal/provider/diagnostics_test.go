@@ -4,7 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -78,4 +84,120 @@ func TestInvalidConfigurationPath(t *testing.T) {
 	if _, ok := invalidConfiguration(errors.New("environment: bad")).(diag.DiagnosticWithPath); ok {
 		t.Error("an error of no option has an attribute path")
 	}
+}
+
+// TestTroubleshootingNamesEverySummary reads the summaries of every
+// diagnostic the package can raise from its source, and checks that the
+// troubleshooting guide has a heading for each, so that a new diagnostic
+// cannot ship undocumented. A summary the test cannot read (not a literal,
+// a package constant or "Invalid " + what) fails it.
+func TestTroubleshootingNamesEverySummary(t *testing.T) {
+	t.Parallel()
+	fset := token.NewFileSet()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parsedFiles []*ast.File
+	consts := map[string]string{}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parsedFiles = append(parsedFiles, f)
+		ast.Inspect(f, func(n ast.Node) bool {
+			if vs, ok := n.(*ast.ValueSpec); ok {
+				for i, id := range vs.Names {
+					if i < len(vs.Values) {
+						if s, ok := stringLit(vs.Values[i]); ok {
+							consts[id.Name] = s
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+	summaryArg := map[string]int{
+		"NewErrorDiagnostic": 0, "NewWarningDiagnostic": 0, "AddError": 0, "AddWarning": 0,
+		"NewAttributeErrorDiagnostic": 1, "NewAttributeWarningDiagnostic": 1, "AddAttributeError": 1, "AddAttributeWarning": 1,
+	}
+	summaries := map[string]bool{}
+	for _, f := range parsedFiles {
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				name := ""
+				switch fn := n.Fun.(type) {
+				case *ast.SelectorExpr:
+					name = fn.Sel.Name
+				case *ast.Ident:
+					name = fn.Name
+				}
+				if name == "invalidValue" {
+					if what, ok := stringLit(n.Args[1]); ok {
+						summaries["Invalid "+titleCase(what)] = true
+					}
+					return true
+				}
+				i, ok := summaryArg[name]
+				if !ok || i >= len(n.Args) {
+					return true
+				}
+				switch arg := n.Args[i].(type) {
+				case *ast.BasicLit:
+					s, _ := stringLit(arg)
+					summaries[s] = true
+				case *ast.Ident:
+					if s, ok := consts[arg.Name]; ok {
+						summaries[s] = true
+						return true
+					}
+					t.Errorf("%s: cannot read the summary %s", fset.Position(arg.Pos()), arg.Name)
+				case *ast.BinaryExpr:
+					// "Invalid "+titleCase(what): the whats are read from
+					// invalidValue's callers and parsed validators.
+				default:
+					t.Errorf("%s: cannot read the summary of %s", fset.Position(arg.Pos()), name)
+				}
+			case *ast.CompositeLit:
+				if id, ok := n.Type.(*ast.Ident); ok && id.Name == "parsed" {
+					for _, e := range n.Elts {
+						if kv, ok := e.(*ast.KeyValueExpr); ok && fmt.Sprint(kv.Key) == "what" {
+							if what, ok := stringLit(kv.Value); ok {
+								summaries["Invalid "+titleCase(what)] = true
+							}
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+	if len(summaries) < 10 {
+		t.Fatalf("read only %d summaries from the source: %v", len(summaries), summaries)
+	}
+	page, err := os.ReadFile("../../templates/guides/troubleshooting.md.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for s := range summaries {
+		if !strings.Contains(string(page), "\n### "+s+"\n") {
+			t.Errorf("the troubleshooting guide has no heading %q", "### "+s)
+		}
+	}
+}
+
+// stringLit returns the value of a string literal.
+func stringLit(e ast.Expr) (string, bool) {
+	lit, ok := e.(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		return "", false
+	}
+	s, err := strconv.Unquote(lit.Value)
+	return s, err == nil
 }

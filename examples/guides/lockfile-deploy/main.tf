@@ -1,13 +1,11 @@
-# The consumers of images.auto.tfvars.json: a Kubernetes deployment, a Helm
-# release and a Docker container, each pinned to the tag and digest of the
-# lockfile. They live in the same root module (the same directory) as the
-# registry_latest_tag data sources, and declare the same `images` variable.
+# The consumers of the lock files: a Kubernetes deployment, a Helm release
+# and a Docker container, each pinned to the tag and digest of the lock. This
+# configuration reads the lock files of ../lockfile and never the registry:
+# a deploy does not depend on the registry being up, and only deploys what is
+# committed.
 
 terraform {
   required_providers {
-    registry = {
-      source = "seed-a8ff584c/registry"
-    }
     kubernetes = {
       source = "hashicorp/kubernetes"
     }
@@ -20,18 +18,16 @@ terraform {
   }
 }
 
-variable "images" {
-  description = "Pinned images: repository, tag and manifest digest, from images.auto.tfvars.json."
-  type = map(object({
-    image  = string
-    tag    = string
-    digest = string
-  }))
-}
-
 locals {
+  lock_dir = "${path.module}/../lockfile"
+
+  # Every image of every <group>.lock.json, by name.
+  images = merge([
+    for f in fileset(local.lock_dir, "*.lock.json") : jsondecode(file("${local.lock_dir}/${f}"))
+  ]...)
+
   # name:tag@digest: the runtime pulls by digest, the tag stays readable.
-  pinned_refs = { for name, v in var.images : name => "${v.image}:${v.tag}@${v.digest}" }
+  pinned_refs = { for name, v in local.images : name => "${v.image}:${v.tag}@${v.digest}" }
 }
 
 # Kubernetes: a new pin changes the pod template, which rolls the
@@ -73,9 +69,9 @@ resource "helm_release" "postgresql" {
 
   values = [yamlencode({
     image = {
-      repository = var.images["postgresql"].image
-      tag        = var.images["postgresql"].tag
-      digest     = var.images["postgresql"].digest
+      repository = local.images["postgresql"].image
+      tag        = local.images["postgresql"].tag
+      digest     = local.images["postgresql"].digest
     }
   })]
 }

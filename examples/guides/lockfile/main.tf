@@ -6,82 +6,135 @@ terraform {
   }
 }
 
-# The lockfile, images.auto.tfvars.json, is the one place versions live:
-# for each image, the tag deployed and the digest it had when it was
-# pinned. Terraform loads it by itself, being a *.auto.tfvars.json file.
-variable "images" {
-  description = "Pinned images: repository, tag and manifest digest, from images.auto.tfvars.json."
-  type = map(object({
-    image  = string
-    tag    = string
-    digest = string
-  }))
-}
-
-# How each image is followed. This is policy, and changes rarely; the
-# lockfile is data, and changes with every upgrade. An image without an
-# entry here is followed with semver() and no constraint.
+# The lock: one file per group of images, <group>.lock.json, each
+# { "<name>": { "image", "tag", "digest" } }. These files are data, and
+# change with every refresh; this configuration is policy, and changes
+# rarely. It uses no provider but this one and no resource, so a refresh
+# (refresh.sh: terraform plan -out, then terraform show -json) writes no
+# state and touches nothing else. Image names are unique across groups.
 locals {
+  groups = {
+    for f in fileset(path.module, "*.lock.json") :
+    trimsuffix(f, ".lock.json") => jsondecode(file("${path.module}/${f}"))
+  }
+
+  # Which updates a refresh takes, per group:
+  #   "latest": every newer tag;
+  #   "minor":  patch and minor updates; a new major waits for a person;
+  #   "patch":  patch updates only;
+  #   "digest": the pinned tag stays, its digest follows it (a tag that is
+  #             rebuilt in place, such as a base image's 7.4-alpine).
+  # A group without an entry is "minor".
+  policies = {
+    base = "minor"
+    apps = "latest"
+  }
+
+  # How single images are followed: a filter, exclusions, a constraint of
+  # their own, or a policy other than their group's.
   follow = {
     nginx = {
-      exclude = ["1\\.27\\.1"] # a release we skip; the pin's shape keeps nginx on plain x.y.z
+      exclude = ["1\\.27\\.1"] # a release we skip
     }
     postgresql = {
-      filter     = "regex('(?P<version>\\d+\\.\\d+\\.\\d+-debian-12-r\\d+)')"
-      constraint = "^16.0.0-0"
+      filter = "regex('(?P<version>\\d+\\.\\d+\\.\\d+-debian-12-r\\d+)')"
+    }
+    redis = {
+      policy = "digest"
     }
     app = {
       filter = "prefix('master-', suffix=number())"
     }
   }
 
-  # What deploys the images uses these: name:tag@digest pulls exactly the
-  # image that was pinned, even if the tag has since moved.
-  pinned_refs = { for name, v in var.images : name => "${v.image}:${v.tag}@${v.digest}" }
+  images = merge([
+    for group, images in local.groups : {
+      for name, v in images : name => merge(v, {
+        group  = group
+        policy = try(local.follow[name].policy, lookup(local.policies, group, "minor"))
+      })
+    }
+  ]...)
+
+  # The policy as a constraint on the pinned tag's numbers: "minor" on
+  # 1.27.3 is ^1 (>= 1.0.0, < 2.0.0), "patch" is ~1.27. With current set,
+  # the constraint sees the numeric part of each tag of current's shape, so
+  # this holds for 16.1.0-debian-12-r10 and 7.4-alpine too.
+  constraints = {
+    for name, v in local.images : name => join(", ", compact([
+      v.policy == "minor" ? "^${regex("[0-9]+", v.tag)}" : "",
+      v.policy == "patch" ? "~${join(".", slice(regexall("[0-9]+", v.tag), 0, 2))}" : "",
+      try(local.follow[name].constraint, ""),
+    ]))
+  }
 }
 
 data "registry_latest_tag" "image" {
-  for_each = var.images
+  for_each = { for name, v in local.images : name => v if v.policy != "digest" }
 
   image      = each.value.image
-  filter     = try(local.follow[each.key].filter, null)
-  constraint = try(local.follow[each.key].constraint, null)
-  exclude    = try(local.follow[each.key].exclude, null)
   current    = each.value.tag
+  filter     = try(local.follow[each.key].filter, null)
+  exclude    = try(local.follow[each.key].exclude, null)
+  constraint = local.constraints[each.key] != "" ? local.constraints[each.key] : null
 }
 
-# The lockfile as it would be with every image at its newest tag and
-# digest: refresh.sh writes it back to images.auto.tfvars.json.
-output "images_lock" {
-  description = "The contents of images.auto.tfvars.json with every image at its newest acceptable tag."
+data "registry_image_digest" "pinned" {
+  for_each = { for name, v in local.images : name => v if v.policy == "digest" }
+
+  image = each.value.image
+  tag   = each.value.tag
+}
+
+locals {
+  refreshed = merge(
+    { for name, d in data.registry_latest_tag.image : name => { tag = d.tag, digest = d.digest } },
+    { for name, d in data.registry_image_digest.pinned : name => { tag = local.images[name].tag, digest = d.digest } },
+  )
+}
+
+# Every group's lock file as a refresh would write it: refresh.sh reads this
+# from the saved plan.
+output "locks" {
+  description = "The contents of each <group>.lock.json after a refresh, by group."
   value = {
-    for name, v in var.images : name => {
-      image  = v.image
-      tag    = data.registry_latest_tag.image[name].tag
-      digest = data.registry_latest_tag.image[name].digest
+    for group, images in local.groups : group => {
+      for name, v in images : name => {
+        image  = v.image
+        tag    = local.refreshed[name].tag
+        digest = local.refreshed[name].digest
+      }
     }
   }
 }
 
 output "upgrades" {
-  description = "The images whose pin is behind, and how far."
+  description = "The pins a refresh would change, and how."
   value = {
-    for name, d in data.registry_latest_tag.image :
-    name => "${d.current} -> ${d.tag} (${d.update_kind})" if d.update_available
+    for name, v in local.images : name => (
+      v.tag != local.refreshed[name].tag
+      ? "${v.tag} -> ${local.refreshed[name].tag} (${try(data.registry_latest_tag.image[name].update_kind, "")})"
+      : "${v.tag}: new digest ${local.refreshed[name].digest}"
+    ) if v.tag != local.refreshed[name].tag || v.digest != local.refreshed[name].digest
   }
 }
 
-# A tag that was moved to another image since it was pinned (a rebuilt
-# image, a re-tagged release) shows here, though the tag is the same.
-output "moved_tags" {
-  description = "The images whose pinned tag now points to another digest."
-  value = [
-    for name, d in data.registry_latest_tag.image :
-    name if d.tag == var.images[name].tag && d.digest != var.images[name].digest
-  ]
+# Newer tags that the policy holds back: a new major under "minor", a new
+# minor under "patch". A person decides, and moves the pin by hand.
+data "registry_latest_tag" "unrestricted" {
+  for_each = { for name, v in local.images : name => v if contains(["minor", "patch"], v.policy) }
+
+  image   = each.value.image
+  current = each.value.tag
+  filter  = try(local.follow[each.key].filter, null)
+  exclude = try(local.follow[each.key].exclude, null)
 }
 
-output "pinned_refs" {
-  description = "name:tag@digest of every pinned image, for whatever deploys them."
-  value       = local.pinned_refs
+output "held_back" {
+  description = "Newer tags the policy does not take: a person decides."
+  value = {
+    for name, d in data.registry_latest_tag.unrestricted :
+    name => "${d.current} -> ${d.tag} (${d.update_kind}, held by policy \"${local.images[name].policy}\")"
+    if d.tag != local.refreshed[name].tag
+  }
 }

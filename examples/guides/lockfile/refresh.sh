@@ -1,29 +1,45 @@
 #!/usr/bin/env bash
-# Rewrites images.auto.tfvars.json with the newest acceptable tag and digest
-# of every image, as the images_lock output computes them. Review the change
-# with `git diff`, then plan and apply as usual.
+# Rewrites the lock files (<group>.lock.json) with what the policies in
+# main.tf take: newer tags and their digests. It writes no state and touches
+# no other provider: it saves a plan of this configuration, which has no
+# resources, and reads the `locks` output from it. Review the change with
+# `git diff`, then plan and apply the configurations that deploy the images.
 #
-# Usage: ./refresh.sh            every image
-#        ./refresh.sh nginx app  only these images
+# Usage: ./refresh.sh                 every group
+#        ./refresh.sh base            one group: base.lock.json
+#        ./refresh.sh nginx app       single images; the rest keep their pins
+# Needs: terraform (or tofu: TERRAFORM=tofu ./refresh.sh), jq; run
+# `terraform init` once first.
 set -euo pipefail
 
-lockfile=images.auto.tfvars.json
-trap 'rm -f "$lockfile.tmp"' EXIT
+tf=${TERRAFORM:-terraform}
+plan=$(mktemp)
+trap 'rm -f "$plan" ./*.lock.json.tmp' EXIT
 
-# A refresh-only apply reads the data sources again and stores the outputs;
-# it changes no resource.
-terraform apply -refresh-only -auto-approve -input=false >/dev/null
+"$tf" plan -input=false -lock=false -out="$plan" >/dev/null
+locks=$("$tf" show -json "$plan" | jq '.planned_values.outputs.locks.value')
 
-new=$(terraform output -json images_lock)
 if [ "$#" -eq 0 ]; then
-	jq --sort-keys -n --argjson new "$new" '{images: $new}' >"$lockfile.tmp"
-else
-	# Only the images named: the others keep their pins.
-	names=$(printf '%s\n' "$@" | jq -R . | jq -s .)
-	jq --sort-keys --argjson new "$new" --argjson names "$names" '
-		reduce $names[] as $n (.;
-			if $new[$n] == null then error("no image named \($n) in images_lock")
-			else .images[$n] = $new[$n] end)' "$lockfile" >"$lockfile.tmp"
+	mapfile -t groups < <(jq -r 'keys[]' <<<"$locks")
+	set -- "${groups[@]}"
 fi
-mv "$lockfile.tmp" "$lockfile"
-git diff --stat -- "$lockfile" 2>/dev/null || true
+
+for arg in "$@"; do
+	if jq -e --arg g "$arg" 'has($g)' <<<"$locks" >/dev/null; then
+		# A group: its whole file.
+		jq --sort-keys --arg g "$arg" '.[$g]' <<<"$locks" >"$arg.lock.json.tmp"
+		mv "$arg.lock.json.tmp" "$arg.lock.json"
+		continue
+	fi
+	# An image: its entry, in its group's file.
+	group=$(jq -r --arg n "$arg" 'to_entries[] | select(.value | has($n)) | .key' <<<"$locks")
+	if [ -z "$group" ]; then
+		echo "refresh.sh: no group or image named $arg in the lock files" >&2
+		exit 1
+	fi
+	jq --sort-keys --arg n "$arg" --argjson new "$(jq --arg g "$group" --arg n "$arg" '.[$g][$n]' <<<"$locks")" \
+		'.[$n] = $new' "$group.lock.json" >"$group.lock.json.tmp"
+	mv "$group.lock.json.tmp" "$group.lock.json"
+done
+
+git diff --stat -- ./*.lock.json 2>/dev/null || true

@@ -1,0 +1,179 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+)
+
+// TestLockfileExample runs the lock configuration of the guide "Pin images
+// with a lockfile" (examples/guides/lockfile/main.tf, as it is) on lock
+// files of images in a registry on loopback, and checks what its policies
+// take: "minor" moves nginx to the newest 1.x and holds 2.0.0 back, the
+// postgresql regex keeps the Debian 12 revisions, "digest" keeps redis's tag
+// and follows its digest, and "latest" takes the newest app build.
+func TestLockfileExample(t *testing.T) {
+	t.Parallel()
+	reg := registrytest.NewInProcess(t)
+	web := reg.PushTags(t, "team/web", "1.26.2", "1.27.1", "1.27.3", "1.28.0", "1.28.1-alpine", "2.0.0")
+	db := reg.PushTags(t, "team/db", "16.1.0-debian-12-r10", "16.2.0-debian-12-r3", "16.2.0-debian-11-r9", "17.0.0-debian-12-r1")
+	cache := reg.PushTags(t, "team/cache", "7.4-alpine", "7.5-alpine")
+	app := reg.PushTags(t, "team/app", "master-1", "master-9", "master-10", "feature-x-99")
+
+	dir := t.TempDir()
+	example, err := os.ReadFile("../../examples/guides/lockfile/main.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zero := "sha256:" + strings.Repeat("0", 64)
+	pin := func(repo, tag string) lockEntry {
+		return lockEntry{Image: reg.Host + "/" + repo, Tag: tag, Digest: zero}
+	}
+	write := func(name string, b []byte) {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lockJSON := func(v map[string]lockEntry) []byte {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	write("main.tf", example)
+	write("base.lock.json", lockJSON(map[string]lockEntry{
+		"nginx":      pin("team/web", "1.26.2"),
+		"postgresql": pin("team/db", "16.1.0-debian-12-r10"),
+		"redis":      pin("team/cache", "7.4-alpine"),
+	}))
+	write("apps.lock.json", lockJSON(map[string]lockEntry{"app": pin("team/app", "master-1")}))
+
+	// What refresh.sh does, less jq: a saved plan, and its outputs.
+	outputs := planOutputs(t, dir)
+
+	entry := func(repo, tag, digest string) lockEntry {
+		return lockEntry{Image: reg.Host + "/" + repo, Tag: tag, Digest: digest}
+	}
+	wantLocks := map[string]map[string]lockEntry{
+		"base": {
+			"nginx":      entry("team/web", "1.28.0", web["1.28.0"].String()),
+			"postgresql": entry("team/db", "16.2.0-debian-12-r3", db["16.2.0-debian-12-r3"].String()),
+			"redis":      entry("team/cache", "7.4-alpine", cache["7.4-alpine"].String()),
+		},
+		"apps": {"app": entry("team/app", "master-10", app["master-10"].String())},
+	}
+	wantUpgrades := map[string]string{
+		"nginx":      "1.26.2 -> 1.28.0 (minor)",
+		"postgresql": "16.1.0-debian-12-r10 -> 16.2.0-debian-12-r3 (minor)",
+		"redis":      "7.4-alpine: new digest " + cache["7.4-alpine"].String(),
+		"app":        "master-1 -> master-10 (major)",
+	}
+	wantHeld := map[string]string{
+		"nginx":      `1.26.2 -> 2.0.0 (major, held by policy "minor")`,
+		"postgresql": `16.1.0-debian-12-r10 -> 17.0.0-debian-12-r1 (major, held by policy "minor")`,
+	}
+	var locks map[string]map[string]lockEntry
+	var upgrades, held map[string]string
+	for name, v := range map[string]any{"locks": &locks, "upgrades": &upgrades, "held_back": &held} {
+		raw, ok := outputs[name]
+		if !ok {
+			t.Fatalf("the plan has no output %q", name)
+		}
+		if err := json.Unmarshal(raw.Value, v); err != nil {
+			t.Fatalf("output %s: %v", name, err)
+		}
+	}
+	if !reflect.DeepEqual(locks, wantLocks) {
+		t.Errorf("locks = %+v\nwant %+v", locks, wantLocks)
+	}
+	if !reflect.DeepEqual(upgrades, wantUpgrades) {
+		t.Errorf("upgrades = %q\nwant %q", upgrades, wantUpgrades)
+	}
+	if !reflect.DeepEqual(held, wantHeld) {
+		t.Errorf("held_back = %q\nwant %q", held, wantHeld)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "terraform.tfstate")); !os.IsNotExist(err) {
+		t.Errorf("the refresh wrote a state file (stat: %v); it must not", err)
+	}
+}
+
+// lockEntry is one image of a lock file.
+type lockEntry struct {
+	Image  string `json:"image"`
+	Tag    string `json:"tag"`
+	Digest string `json:"digest"`
+}
+
+// planOutputs builds the provider, saves a plan of the configuration in dir
+// with Terraform (or OpenTofu) running that build through dev_overrides,
+// and returns the plan's planned output values, as `terraform show -json`
+// prints them.
+func planOutputs(t *testing.T, dir string) map[string]struct{ Value json.RawMessage } {
+	t.Helper()
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tf == "" {
+		for _, name := range []string{"terraform", "tofu"} {
+			if p, err := exec.LookPath(name); err == nil {
+				tf = p
+				break
+			}
+		}
+	}
+	if tf == "" {
+		t.Skip("no terraform or tofu on PATH, nor TF_ACC_TERRAFORM_PATH: install one (see README)")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	run := func(dir string, env []string, name string, args ...string) []byte {
+		t.Helper()
+		cmd := exec.CommandContext(ctx, name, args...)
+		cmd.Dir = dir
+		cmd.Env = env
+		cmd.WaitDelay = 10 * time.Second
+		out, err := cmd.Output()
+		if err != nil {
+			stderr := ""
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				stderr = string(ee.Stderr)
+			}
+			t.Fatalf("%s %s: %v\n%s%s", filepath.Base(name), strings.Join(args, " "), err, out, stderr)
+		}
+		return out
+	}
+	bin := t.TempDir()
+	run("../..", append(os.Environ(), "GOWORK=off"), "go", "build", "-o", filepath.Join(bin, "terraform-provider-registry"), ".")
+	rc := filepath.Join(bin, "cli.tfrc")
+	if err := os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
+		"seed-a8ff584c/registry", bin)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TF_") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "TF_DATA_DIR="+filepath.Join(bin, ".terraform"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	run(dir, env, tf, "plan", "-input=false", "-lock=false", "-no-color", "-out=refresh.tfplan")
+	var plan struct {
+		PlannedValues struct {
+			Outputs map[string]struct{ Value json.RawMessage } `json:"outputs"`
+		} `json:"planned_values"`
+	}
+	if err := json.Unmarshal(run(dir, env, tf, "show", "-json", "refresh.tfplan"), &plan); err != nil {
+		t.Fatalf("terraform show -json: %v", err)
+	}
+	return plan.PlannedValues.Outputs
+}

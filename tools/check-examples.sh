@@ -12,7 +12,8 @@
 #     variable declarations too;
 #   - a directory that also needs other providers (kubernetes, helm,
 #     docker, ...), which cannot be installed offline: formatting only;
-#   - shell scripts: `bash -n`.
+#   - shell scripts: `bash -n`;
+#   - GitHub Actions workflows (examples/ci/github): actionlint.
 #
 # The data-source examples hold a bare data block, as tfplugindocs shows it;
 # they are validated with the required_providers block added.
@@ -141,8 +142,22 @@ while IFS= read -r script; do
 	fi
 done < <(find "${@:-examples}" -name '*.sh')
 
+# GitHub Actions workflows: actionlint (pinned in tools/actionlint). The
+# GitLab CI file is checked by the Go test beside it (examples/ci).
+workflows=0
+while IFS= read -r workflow; do
+	if ! out=$(go -C "$REPO" tool -modfile=tools/actionlint/go.mod actionlint -no-color "$workflow" 2>&1); then
+		echo "FAIL $workflow: actionlint"
+		show "$out"
+		failed+=("$workflow (actionlint)")
+		continue
+	fi
+	workflows=$((workflows + 1))
+	echo "ok   $workflow: actionlint"
+done < <(find "${@:-examples}" -path '*/github/*.yml')
+
 if [[ ${#failed[@]} -gt 0 ]]; then
 	echo "check-examples: ${#failed[@]} failed: ${failed[*]}" >&2
 	exit 1
 fi
-echo "check-examples: $validated configurations valid, $formatted formatted only ($("$TERRAFORM" version | head -n 1))"
+echo "check-examples: $validated configurations valid, $formatted formatted only ($("$TERRAFORM" version | head -n 1)), $workflows workflows linted"

@@ -59,8 +59,10 @@ func TestLockfileExample(t *testing.T) {
 	}))
 	write("apps.lock.json", lockJSON(map[string]lockEntry{"app": pin("team/app", "master-1")}))
 
-	// What refresh.sh does, less jq: a saved plan, and its outputs.
-	outputs := planOutputs(t, dir)
+	// What refresh.sh and the CI guide's job do, less jq: a saved plan, its
+	// outputs and its checks.
+	plan := savePlan(t, dir)
+	outputs := plan.PlannedValues.Outputs
 
 	entry := func(repo, tag, digest string) lockEntry {
 		return lockEntry{Image: reg.Host + "/" + repo, Tag: tag, Digest: digest}
@@ -103,6 +105,13 @@ func TestLockfileExample(t *testing.T) {
 	if !reflect.DeepEqual(held, wantHeld) {
 		t.Errorf("held_back = %q\nwant %q", held, wantHeld)
 	}
+	// The check block fails, naming the pins that are behind: the CI guide's
+	// scheduled job fails on that.
+	if len(plan.Checks) != 1 || plan.Checks[0].Address.ToDisplay != "check.pins_current" || plan.Checks[0].Status != "fail" {
+		t.Errorf("checks = %+v; want check.pins_current failing", plan.Checks)
+	} else if msg := fmt.Sprint(plan.Checks[0].Instances); !strings.Contains(msg, "nginx 1.26.2 -> 1.28.0 (minor)") {
+		t.Errorf("check.pins_current says %s; want it to name nginx's upgrade", msg)
+	}
 	if _, err := os.Stat(filepath.Join(dir, "terraform.tfstate")); !os.IsNotExist(err) {
 		t.Errorf("the refresh wrote a state file (stat: %v); it must not", err)
 	}
@@ -115,11 +124,28 @@ type lockEntry struct {
 	Digest string `json:"digest"`
 }
 
-// planOutputs builds the provider, saves a plan of the configuration in dir
+// savedPlan is what the tests read of `terraform show -json` on a plan.
+type savedPlan struct {
+	PlannedValues struct {
+		Outputs map[string]struct{ Value json.RawMessage } `json:"outputs"`
+	} `json:"planned_values"`
+	Checks []struct {
+		Address struct {
+			ToDisplay string `json:"to_display"`
+		} `json:"address"`
+		Status    string `json:"status"`
+		Instances []struct {
+			Problems []struct {
+				Message string `json:"message"`
+			} `json:"problems"`
+		} `json:"instances"`
+	} `json:"checks"`
+}
+
+// savePlan builds the provider, saves a plan of the configuration in dir
 // with Terraform (or OpenTofu) running that build through dev_overrides,
-// and returns the plan's planned output values, as `terraform show -json`
-// prints them.
-func planOutputs(t *testing.T, dir string) map[string]struct{ Value json.RawMessage } {
+// and returns what `terraform show -json` prints of it.
+func savePlan(t *testing.T, dir string) savedPlan {
 	t.Helper()
 	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if tf == "" {
@@ -167,13 +193,9 @@ func planOutputs(t *testing.T, dir string) map[string]struct{ Value json.RawMess
 	}
 	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "TF_DATA_DIR="+filepath.Join(bin, ".terraform"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 	run(dir, env, tf, "plan", "-input=false", "-lock=false", "-no-color", "-out=refresh.tfplan")
-	var plan struct {
-		PlannedValues struct {
-			Outputs map[string]struct{ Value json.RawMessage } `json:"outputs"`
-		} `json:"planned_values"`
-	}
+	var plan savedPlan
 	if err := json.Unmarshal(run(dir, env, tf, "show", "-json", "refresh.tfplan"), &plan); err != nil {
 		t.Fatalf("terraform show -json: %v", err)
 	}
-	return plan.PlannedValues.Outputs
+	return plan
 }

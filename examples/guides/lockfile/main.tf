@@ -108,14 +108,28 @@ output "locks" {
   }
 }
 
-output "upgrades" {
-  description = "The pins a refresh would change, and how."
-  value = {
+locals {
+  # The pins a refresh would change, and how.
+  upgrades = {
     for name, v in local.images : name => (
       v.tag != local.refreshed[name].tag
       ? "${v.tag} -> ${local.refreshed[name].tag} (${try(data.registry_latest_tag.image[name].update_kind, "")})"
       : "${v.tag}: new digest ${local.refreshed[name].digest}"
     ) if v.tag != local.refreshed[name].tag || v.digest != local.refreshed[name].digest
+  }
+}
+
+output "upgrades" {
+  description = "The pins a refresh would change, and how."
+  value       = local.upgrades
+}
+
+# A warning in every plan while a pin is behind; a scheduled CI job fails on
+# it, reading the check's status from `terraform show -json`.
+check "pins_current" {
+  assert {
+    condition     = length(local.upgrades) == 0
+    error_message = "Pins are behind what the policies take: ${join(", ", [for name, u in local.upgrades : "${name} ${u}"])}. Run ./refresh.sh."
   }
 }
 

@@ -447,13 +447,13 @@ func (p *parser) check(fn string, pr param, v *value) error {
 		if errors.As(err, &se) {
 			msg = se.Code.String()
 			if se.Expr != "" && se.Expr != v.s {
-				msg += fmt.Sprintf(" in %q", se.Expr)
+				msg += fmt.Sprintf(" in \"%s\"", se.Expr)
 			}
 		}
 		return &ParseError{
 			Expr:   p.expr,
 			Column: v.tok.col,
-			Msg:    fmt.Sprintf("invalid regular expression %q: %s", v.s, msg),
+			Msg:    fmt.Sprintf("invalid regular expression \"%s\": %s", v.s, msg),
 			Err:    err,
 		}
 	}
@@ -462,7 +462,7 @@ func (p *parser) check(fn string, pr param, v *value) error {
 		return &ParseError{
 			Expr:   p.expr,
 			Column: v.tok.col,
-			Msg:    fmt.Sprintf("invalid regular expression %q: %v", v.s, err),
+			Msg:    fmt.Sprintf("invalid regular expression \"%s\": %v", v.s, err),
 			Err:    err,
 		}
 	}

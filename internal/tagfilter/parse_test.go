@@ -181,6 +181,8 @@ func TestParseErrors(t *testing.T) {
 		{"regex('(?P<version>a)(?P<version>b)')", 7, "more than one group named version"},
 		{"regex('a)')", 7, `invalid regular expression "a)": unexpected )`},
 		{"regex('x**')", 7, `invalid regular expression "x**": invalid nested repetition operator in "**"`},
+		// Quoted as written, so that a user can copy the pattern back.
+		{`regex('\d+[')`, 7, `invalid regular expression "\d+[": missing closing ] in "["`},
 		{"regex('(?P<>x)')", 7, "invalid regular expression \"(?P<>x)\": invalid named capture"},
 		{"prefix('a', suffix=regex('('))", 26, `invalid regular expression "(": missing closing )`},
 

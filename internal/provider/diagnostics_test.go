@@ -89,8 +89,9 @@ func TestInvalidConfigurationPath(t *testing.T) {
 // TestTroubleshootingNamesEverySummary reads the summaries of every
 // diagnostic the package can raise from its source, and checks that the
 // troubleshooting guide has a heading for each, so that a new diagnostic
-// cannot ship undocumented. A summary the test cannot read (not a literal,
-// a package constant or "Invalid " + what) fails it.
+// cannot ship undocumented; the summaries of the framework's validators the
+// provider uses count too. A summary the test cannot read (not a literal, a
+// package constant or "Invalid " + what) fails it.
 func TestTroubleshootingNamesEverySummary(t *testing.T) {
 	t.Parallel()
 	fset := token.NewFileSet()
@@ -137,6 +138,10 @@ func TestTroubleshootingNamesEverySummary(t *testing.T) {
 					name = fn.Sel.Name
 				case *ast.Ident:
 					name = fn.Name
+				}
+				if summary, ok := frameworkValidators[name]; ok {
+					summaries[summary] = true
+					return true
 				}
 				if name == "invalidValue" {
 					if what, ok := stringLit(n.Args[1]); ok {
@@ -190,6 +195,20 @@ func TestTroubleshootingNamesEverySummary(t *testing.T) {
 			t.Errorf("the troubleshooting guide has no heading %q", "### "+s)
 		}
 	}
+}
+
+// frameworkValidators are the validators of terraform-plugin-framework-
+// validators the provider uses, with the summary each raises
+// (helpers/validatordiag).
+var frameworkValidators = map[string]string{
+	"OneOf":         "Invalid Attribute Value Match",
+	"Between":       "Invalid Attribute Value",
+	"AtLeast":       "Invalid Attribute Value",
+	"AtMost":        "Invalid Attribute Value",
+	"AlsoRequires":  "Invalid Attribute Combination",
+	"ConflictsWith": "Invalid Attribute Combination",
+	"ExactlyOneOf":  "Invalid Attribute Combination",
+	"AtLeastOneOf":  "Invalid Attribute Combination",
 }
 
 // stringLit returns the value of a string literal.

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
 
 // craneScript does lookups the way people script them today, one process at
@@ -42,13 +44,13 @@ func newCraneScript(b *testing.B, bin, host, username, password string) *craneSc
 	if err := os.WriteFile(filepath.Join(dir, "config.json"), config, 0o600); err != nil {
 		b.Fatal(err)
 	}
-	return &craneScript{bin: bin, dir: dir, env: append(baseEnv(), "DOCKER_CONFIG="+dir)}
+	return &craneScript{bin: bin, dir: dir, env: append(registrytest.CleanEnv(), "DOCKER_CONFIG="+dir)}
 }
 
 func (c *craneScript) run(args ...string) (string, error) {
-	out, _, err := runCommand(c.dir, c.env, c.bin, args...)
+	out, _, err := registrytest.Run(c.dir, c.env, c.bin, args...)
 	if err != nil {
-		return "", fmt.Errorf("%w\n%s", err, tail(out, 4<<10))
+		return "", err
 	}
 	return string(out), nil
 }

@@ -31,8 +31,7 @@ const (
 // whole list again for each of the 101 pages, so much of the wall time is
 // the registry's: the table shows it.
 func BenchmarkLargeRepository(b *testing.B) {
-	terraform := terraformPath(b)
-	provider := providerBinary(b)
+	registrytest.TerraformPath(b) // skips the benchmark before seeding when there is none
 
 	reg := registrytest.NewInProcess(b)
 	tags, p := largeTags(largeRepoTags)
@@ -52,45 +51,27 @@ func BenchmarkLargeRepository(b *testing.B) {
 		lookups = append(lookups, l)
 	}
 
-	wrapperDir, report, env := providerWrapper(b, provider)
-	ws := newWorkspace(b, terraform, wrapperDir, env...)
-	full := ws.config(b, "large", providerBlock(proxy.Host, "", "")+dataSources(proxy.Host, lookups, false))
+	m := measureRSS(b, "large", proxy, lookups)
 
-	var (
-		plan      time.Duration
-		counts    registrytest.Tally
-		peak      int64
-		processes int
-	)
-	for b.Loop() {
-		_ = os.Remove(report)
-		plan = ws.plan(b, full)
-		counts = proxy.Take()
-		b.StopTimer()
-		peak, processes = peakRSS(b, report)
-		checkAnswers(b, "terraform plan", lookups, planAnswers(b, ws, full))
-		b.StartTimer()
+	if m.peak > rssTarget {
+		b.Logf("the provider's peak RSS, %.1f MiB, is over the target of %d MiB", float64(m.peak)/(1<<20), rssTarget>>20)
 	}
-
-	if peak > rssTarget {
-		b.Logf("the provider's peak RSS, %.1f MiB, is over the target of %d MiB", float64(peak)/(1<<20), rssTarget>>20)
-	}
-	b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
-	b.ReportMetric(plan.Seconds(), "plan-s")
-	b.ReportMetric(counts.Serving.Seconds(), "registry-serving-s")
-	b.ReportMetric(float64(counts.TagList), "tag-pages")
-	b.ReportMetric(float64(counts.Total()), "requests")
+	b.ReportMetric(float64(m.peak)/(1<<20), "peak-RSS-MiB")
+	b.ReportMetric(m.plan.Seconds(), "plan-s")
+	b.ReportMetric(m.counts.Serving.Seconds(), "registry-serving-s")
+	b.ReportMetric(float64(m.counts.TagList), "tag-pages")
+	b.ReportMetric(float64(m.counts.Total()), "requests")
 
 	t := &table{
 		header: []string{fmt.Sprintf("%d tags in one repository, 3 × registry_latest_tag", largeRepoTags), "terraform plan", "target"},
 		right:  []bool{false, true, true},
 	}
-	t.add("provider peak RSS (VmHWM of the largest of "+fmt.Sprint(processes)+" provider processes)",
-		fmt.Sprintf("%.1f MiB", float64(peak)/(1<<20)), fmt.Sprintf("< %d MiB", rssTarget>>20))
-	t.add("wall time", seconds(plan), "–")
-	t.add("of which the in-process registry answering", seconds(counts.Serving), "–")
-	t.add("tag-list pages (minimum "+fmt.Sprint(tagPages(largeRepoTags))+")", count(counts.TagList), "–")
-	t.add("manifest HEAD (minimum 3)", count(counts.ManifestHead), "–")
-	t.add("**requests**", count(counts.Total()), "–")
+	t.add("provider peak RSS (VmHWM of the largest of "+fmt.Sprint(m.processes)+" provider processes)",
+		fmt.Sprintf("%.1f MiB", float64(m.peak)/(1<<20)), fmt.Sprintf("< %d MiB", rssTarget>>20))
+	t.add("wall time", seconds(m.plan), "–")
+	t.add("of which the in-process registry answering", seconds(m.counts.Serving), "–")
+	t.add("tag-list pages (minimum "+fmt.Sprint(tagPages(largeRepoTags))+")", count(m.counts.TagList), "–")
+	t.add("manifest HEAD (minimum 3)", count(m.counts.ManifestHead), "–")
+	t.add("**requests**", count(m.counts.Total()), "–")
 	t.write(os.Stdout)
 }

@@ -25,8 +25,7 @@ const (
 // tags asked about, the provider's peak resident set size, and the plan's
 // wall time (ns/op). Run it once: -benchtime=1x.
 func BenchmarkManyDataSources(b *testing.B) {
-	terraform := terraformPath(b)
-	provider := providerBinary(b)
+	registrytest.TerraformPath(b) // skips the benchmark before seeding when there is none
 
 	reg := registrytest.NewInProcess(b)
 	seeding := time.Now()
@@ -50,46 +49,28 @@ func BenchmarkManyDataSources(b *testing.B) {
 	b.Logf("seeded %d repositories of %d tags in the in-process registry in %v", manyRepos, manyTags, time.Since(seeding).Round(time.Millisecond))
 	proxy := registrytest.NewLatencyProxy(b, reg, 0)
 
-	wrapperDir, report, env := providerWrapper(b, provider)
-	ws := newWorkspace(b, terraform, wrapperDir, env...)
-	full := ws.config(b, "many", providerBlock(proxy.Host, "", "")+dataSources(proxy.Host, lookups, false))
-
-	var (
-		plan      time.Duration
-		counts    registrytest.Tally
-		peak      int64
-		processes int
-	)
-	for b.Loop() {
-		_ = os.Remove(report)
-		plan = ws.plan(b, full, fmt.Sprintf("-parallelism=%d", wideParallelism))
-		counts = proxy.Take()
-		b.StopTimer()
-		peak, processes = peakRSS(b, report)
-		checkAnswers(b, "terraform plan", lookups, planAnswers(b, ws, full))
-		b.StartTimer()
-	}
+	m := measureRSS(b, "many", proxy, lookups, fmt.Sprintf("-parallelism=%d", wideParallelism))
 
 	// Linear: one ping, one page per repository, one HEAD per distinct tag.
 	minimum := int64(1 + manyRepos*tagPages(manyTags) + manyRepos*3)
-	if counts.Total() != minimum {
-		b.Errorf("the plan made %d requests, want %d", counts.Total(), minimum)
+	if m.counts.Total() != minimum {
+		b.Errorf("the plan made %d requests, want %d", m.counts.Total(), minimum)
 	}
-	if peak > rssTarget {
-		b.Errorf("the provider's peak RSS, %.1f MiB, is over the target of %d MiB", float64(peak)/(1<<20), rssTarget>>20)
+	if m.peak > rssTarget {
+		b.Errorf("the provider's peak RSS, %.1f MiB, is over the target of %d MiB", float64(m.peak)/(1<<20), rssTarget>>20)
 	}
-	b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
-	b.ReportMetric(plan.Seconds(), "plan-s")
-	b.ReportMetric(float64(counts.Total()), "requests")
+	b.ReportMetric(float64(m.peak)/(1<<20), "peak-RSS-MiB")
+	b.ReportMetric(m.plan.Seconds(), "plan-s")
+	b.ReportMetric(float64(m.counts.Total()), "requests")
 
 	t := &table{
 		header: []string{fmt.Sprintf("%d registry_latest_tag over %d repositories of %d tags", len(lookups), manyRepos, manyTags), "terraform plan", "target"},
 		right:  []bool{false, true, true},
 	}
-	t.add("provider peak RSS (VmHWM of the largest of "+fmt.Sprint(processes)+" provider processes)",
-		fmt.Sprintf("%.1f MiB", float64(peak)/(1<<20)), fmt.Sprintf("< %d MiB", rssTarget>>20))
-	t.add(fmt.Sprintf("wall time, -parallelism=%d", wideParallelism), seconds(plan), "–")
-	t.add("of which the in-process registry answering", seconds(counts.Serving), "–")
-	t.add("**requests** (1 ping, 1 page per repository, 1 HEAD per distinct tag)", count(counts.Total()), count(minimum))
+	t.add("provider peak RSS (VmHWM of the largest of "+fmt.Sprint(m.processes)+" provider processes)",
+		fmt.Sprintf("%.1f MiB", float64(m.peak)/(1<<20)), fmt.Sprintf("< %d MiB", rssTarget>>20))
+	t.add(fmt.Sprintf("wall time, -parallelism=%d", wideParallelism), seconds(m.plan), "–")
+	t.add("of which the in-process registry answering", seconds(m.counts.Serving), "–")
+	t.add("**requests** (1 ping, 1 page per repository, 1 HEAD per distinct tag)", count(m.counts.Total()), count(minimum))
 	t.write(os.Stdout)
 }

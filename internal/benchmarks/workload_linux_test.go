@@ -129,10 +129,10 @@ func dataSources(host string, lookups []lookup, removed bool) string {
 }
 
 // planAnswers returns the answers output of the plan saved in dir.
-func planAnswers(b *testing.B, ws *workspace, dir string) map[string]string {
+func planAnswers(b *testing.B, ws *registrytest.Workspace, dir string) map[string]string {
 	b.Helper()
 	var answers map[string]string
-	if err := json.Unmarshal(ws.outputs(b, dir)["answers"], &answers); err != nil {
+	if err := json.Unmarshal(ws.Outputs(b, dir)["answers"], &answers); err != nil {
 		b.Fatalf("the answers output: %v", err)
 	}
 	return answers
@@ -176,7 +176,7 @@ func checkAnswers(b *testing.B, who string, lookups []lookup, got map[string]str
 // done one at a time by crane, and counts their requests; see the package
 // documentation. Run it once: -benchtime=1x.
 func BenchmarkPlanWorkload(b *testing.B) {
-	terraform := terraformPath(b)
+	terraform := registrytest.TerraformPath(b)
 	providerDir := filepath.Dir(providerBinary(b))
 	crane := craneBinary(b)
 
@@ -188,41 +188,41 @@ func BenchmarkPlanWorkload(b *testing.B) {
 	b.Logf("seeded %d repositories of %d tags in the distribution registry in %v", workloadRepos, workloadTags, time.Since(seeding).Round(time.Millisecond))
 	proxy := registrytest.NewLatencyProxy(b, reg, addedLatency)
 
-	ws := newWorkspace(b, terraform, providerDir)
+	ws := registrytest.NewWorkspace(b, terraform, providerDir)
 	provider := providerBlock(proxy.Host, benchUser, benchPassword)
-	full := ws.config(b, "full", provider+dataSources(proxy.Host, lookups, false))
-	empty := ws.config(b, "empty", provider+dataSources(proxy.Host, lookups, true))
+	full := ws.Config(b, "full", provider+dataSources(proxy.Host, lookups, false))
+	empty := ws.Config(b, "empty", provider+dataSources(proxy.Host, lookups, true))
 	script := newCraneScript(b, crane, proxy.Host, benchUser, benchPassword)
 
 	// One untimed plan first, so that every timed run finds Terraform and
 	// the provider in the page cache.
-	ws.plan(b, empty)
+	ws.Plan(b, empty)
 	proxy.Take()
 
 	var r workloadRun
 	for b.Loop() {
 		tokens := reg.Token.Requests.Load()
-		r.plan = ws.plan(b, full)
+		r.plan = ws.Plan(b, full)
 		r.provider = proxy.Take()
 		r.providerTokens = reg.Token.Requests.Load() - tokens
 
 		b.StopTimer()
 		checkAnswers(b, "terraform plan", lookups, planAnswers(b, ws, full))
 
-		r.empty = ws.plan(b, empty)
+		r.empty = ws.Plan(b, empty)
 		r.emptyCounts = proxy.Take()
 
 		// The medians: plans one after the other, each kind in turn, so
 		// that a slow moment of the machine spreads over all three.
 		var plans, wides, empties []time.Duration
 		for range planRuns {
-			plans = append(plans, ws.plan(b, full))
+			plans = append(plans, ws.Plan(b, full))
 			if got := proxy.Take(); got.Total() != r.provider.Total() {
 				b.Errorf("a plan made %d requests, the first %d", got.Total(), r.provider.Total())
 			}
-			wides = append(wides, ws.plan(b, full, fmt.Sprintf("-parallelism=%d", wideParallelism)))
+			wides = append(wides, ws.Plan(b, full, fmt.Sprintf("-parallelism=%d", wideParallelism)))
 			r.wideCounts = proxy.Take()
-			empties = append(empties, ws.plan(b, empty))
+			empties = append(empties, ws.Plan(b, empty))
 			proxy.Take()
 		}
 		r.medianPlan, r.medianWide, r.medianEmpty = median(plans), median(wides), median(empties)

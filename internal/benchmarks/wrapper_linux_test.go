@@ -11,6 +11,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
 
 const (
@@ -37,7 +40,7 @@ func providerWrapper(b *testing.B, provider string) (dir, report string, env []s
 		b.Fatal(err)
 	}
 	dir = b.TempDir()
-	if err := os.Symlink(self, filepath.Join(dir, providerBinaryName)); err != nil {
+	if err := os.Symlink(self, filepath.Join(dir, registrytest.ProviderBinaryName)); err != nil {
 		b.Fatal(err)
 	}
 	report = filepath.Join(dir, "rss.txt")
@@ -111,4 +114,34 @@ func peakRSS(b *testing.B, report string) (peak int64, processes int) {
 		b.Fatalf("the provider wrapper's report %s is empty", report)
 	}
 	return peak, processes
+}
+
+// rssPlan is what a memory benchmark measured of its last plan.
+type rssPlan struct {
+	plan      time.Duration      // the plan's wall time
+	counts    registrytest.Tally // the requests the proxy saw
+	peak      int64              // the largest peak RSS of a provider process, in bytes
+	processes int                // how many provider processes Terraform ran
+}
+
+// measureRSS writes a configuration named name with a data source per
+// lookup against proxy, plans it once per b.Loop with extra arguments and
+// the provider behind the RSS-reporting wrapper, checks every plan's answers,
+// and returns the last plan's figures.
+func measureRSS(b *testing.B, name string, proxy *registrytest.LatencyProxy, lookups []lookup, extra ...string) rssPlan {
+	b.Helper()
+	wrapperDir, report, env := providerWrapper(b, providerBinary(b))
+	ws := registrytest.NewWorkspace(b, registrytest.TerraformPath(b), wrapperDir, env...)
+	dir := ws.Config(b, name, providerBlock(proxy.Host, "", "")+dataSources(proxy.Host, lookups, false))
+	var m rssPlan
+	for b.Loop() {
+		_ = os.Remove(report)
+		m.plan = ws.Plan(b, dir, extra...)
+		m.counts = proxy.Take()
+		b.StopTimer()
+		m.peak, m.processes = peakRSS(b, report)
+		checkAnswers(b, "terraform plan", lookups, planAnswers(b, ws, dir))
+		b.StartTimer()
+	}
+	return m
 }

@@ -1,17 +1,13 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
@@ -30,38 +26,44 @@ func TestLockfileExample(t *testing.T) {
 	cache := reg.PushTags(t, "team/cache", "7.4-alpine", "7.5-alpine")
 	app := reg.PushTags(t, "team/app", "master-1", "master-9", "master-10", "feature-x-99")
 
-	dir := t.TempDir()
 	example, err := os.ReadFile("../../examples/guides/lockfile/main.tf")
 	if err != nil {
 		t.Fatal(err)
 	}
+	terraform := registrytest.TerraformPath(t)
+	provider, err := registrytest.BuildProvider(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := registrytest.NewWorkspace(t, terraform, filepath.Dir(provider))
+	dir := ws.Config(t, "lockfile", string(example))
 	zero := "sha256:" + strings.Repeat("0", 64)
 	pin := func(repo, tag string) lockEntry {
 		return lockEntry{Image: reg.Host + "/" + repo, Tag: tag, Digest: zero}
 	}
-	write := func(name string, b []byte) {
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	lockJSON := func(v map[string]lockEntry) []byte {
+	write := func(name string, v map[string]lockEntry) {
 		b, err := json.Marshal(v)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return b
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
-	write("main.tf", example)
-	write("base.lock.json", lockJSON(map[string]lockEntry{
+	write("base.lock.json", map[string]lockEntry{
 		"nginx":      pin("team/web", "1.26.2"),
 		"postgresql": pin("team/db", "16.1.0-debian-12-r10"),
 		"redis":      pin("team/cache", "7.4-alpine"),
-	}))
-	write("apps.lock.json", lockJSON(map[string]lockEntry{"app": pin("team/app", "master-1")}))
+	})
+	write("apps.lock.json", map[string]lockEntry{"app": pin("team/app", "master-1")})
 
 	// What refresh.sh and the CI guide's job do, less jq: a saved plan, its
 	// outputs and its checks.
-	plan := savePlan(t, dir)
+	ws.Plan(t, dir)
+	var plan savedPlan
+	if err := json.Unmarshal(ws.Show(t, dir), &plan); err != nil {
+		t.Fatalf("terraform show -json: %v", err)
+	}
 	outputs := plan.PlannedValues.Outputs
 
 	entry := func(repo, tag, digest string) lockEntry {
@@ -140,62 +142,4 @@ type savedPlan struct {
 			} `json:"problems"`
 		} `json:"instances"`
 	} `json:"checks"`
-}
-
-// savePlan builds the provider, saves a plan of the configuration in dir
-// with Terraform (or OpenTofu) running that build through dev_overrides,
-// and returns what `terraform show -json` prints of it.
-func savePlan(t *testing.T, dir string) savedPlan {
-	t.Helper()
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		for _, name := range []string{"terraform", "tofu"} {
-			if p, err := exec.LookPath(name); err == nil {
-				tf = p
-				break
-			}
-		}
-	}
-	if tf == "" {
-		t.Skip("no terraform or tofu on PATH, nor TF_ACC_TERRAFORM_PATH: install one (see README)")
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
-	defer cancel()
-	run := func(dir string, env []string, name string, args ...string) []byte {
-		t.Helper()
-		cmd := exec.CommandContext(ctx, name, args...)
-		cmd.Dir = dir
-		cmd.Env = env
-		cmd.WaitDelay = 10 * time.Second
-		out, err := cmd.Output()
-		if err != nil {
-			stderr := ""
-			var ee *exec.ExitError
-			if errors.As(err, &ee) {
-				stderr = string(ee.Stderr)
-			}
-			t.Fatalf("%s %s: %v\n%s%s", filepath.Base(name), strings.Join(args, " "), err, out, stderr)
-		}
-		return out
-	}
-	bin := t.TempDir()
-	run("../..", append(os.Environ(), "GOWORK=off"), "go", "build", "-o", filepath.Join(bin, "terraform-provider-registry"), ".")
-	rc := filepath.Join(bin, "cli.tfrc")
-	if err := os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		"seed-a8ff584c/registry", bin)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "TF_") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "TF_DATA_DIR="+filepath.Join(bin, ".terraform"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
-	run(dir, env, tf, "plan", "-input=false", "-lock=false", "-no-color", "-out=refresh.tfplan")
-	var plan savedPlan
-	if err := json.Unmarshal(run(dir, env, tf, "show", "-json", "refresh.tfplan"), &plan); err != nil {
-		t.Fatalf("terraform show -json: %v", err)
-	}
-	return plan
 }

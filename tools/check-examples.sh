@@ -25,9 +25,10 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
 
-PROVIDER_SOURCE=seed-a8ff584c/registry
+# shellcheck source=tools/lib.sh
+source "$REPO/tools/lib.sh"
 
-TERRAFORM=${TERRAFORM:-$(command -v terraform || command -v tofu || true)}
+TERRAFORM=$(terraform_binary)
 if [[ -z $TERRAFORM ]]; then
 	echo "check-examples: neither terraform nor tofu is on PATH" >&2
 	exit 1
@@ -44,14 +45,7 @@ unset TF_CLI_ARGS TF_CLI_ARGS_validate TF_CLI_ARGS_fmt TF_DATA_DIR
 
 mkdir -p "$WORK/bin"
 go build -o "$WORK/bin/terraform-provider-registry" .
-cat >"$TF_CLI_CONFIG_FILE" <<EOF
-provider_installation {
-  dev_overrides {
-    "$PROVIDER_SOURCE" = "$WORK/bin"
-  }
-  direct {}
-}
-EOF
+dev_overrides_config "$WORK/bin" >"$TF_CLI_CONFIG_FILE"
 
 # other_providers DIR: the source addresses of the providers the
 # configuration in DIR requires, other than this one, one a line.

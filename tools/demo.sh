@@ -104,8 +104,10 @@ bounded() {
 }
 
 command -v go >/dev/null || die "Go is needed (https://go.dev/dl/) and was not found on PATH"
+# shellcheck source=tools/lib.sh
+source "$REPO/tools/lib.sh"
 # $TERRAFORM, else terraform, else tofu: the demo runs the same with either.
-TF=${TERRAFORM:-$(command -v terraform || command -v tofu || true)}
+TF=$(terraform_binary)
 [[ -n $TF ]] || die "Terraform >= 1.5 or OpenTofu >= 1.6 is needed, and neither terraform nor tofu is on PATH"
 TF_NAME=terraform
 [[ $(basename "$TF") == tofu* ]] && TF_NAME=tofu
@@ -148,16 +150,8 @@ done
 REGISTRY=$(<"$WORK/registry.addr")
 echo "registry ready at http://$REGISTRY (plain HTTP is fine on loopback; no insecure_registries needed)"
 
-cat >"$TF_CLI_CONFIG_FILE" <<EOF
 # Use the provider just built instead of downloading one.
-provider_installation {
-  dev_overrides {
-    "seed-a8ff584c/registry" = "$WORK/bin"
-  }
-  direct {}
-}
-disable_checkpoint = true
-EOF
+dev_overrides_config "$WORK/bin" >"$TF_CLI_CONFIG_FILE"
 cp "$REPO/examples/demo/main.tf" "$WORK/main.tf"
 export TF_VAR_registry=$REGISTRY
 

@@ -14,9 +14,10 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-SOURCE=seed-a8ff584c/registry
+# shellcheck source=tools/lib.sh
+source "$REPO/tools/lib.sh"
 
-TF=${TERRAFORM:-$(command -v terraform || command -v tofu || true)}
+TF=$(terraform_binary)
 [[ -n $TF ]] || {
 	echo "docs: no terraform or tofu on PATH; install one (see README)" >&2
 	exit 1
@@ -27,19 +28,11 @@ trap 'rm -rf "$WORK"' EXIT
 
 go -C "$REPO" build -o "$WORK/bin/terraform-provider-registry" .
 
-cat >"$WORK/cli.tfrc" <<EOF
-provider_installation {
-  dev_overrides {
-    "$SOURCE" = "$WORK/bin"
-  }
-  direct {}
-}
-disable_checkpoint = true
-EOF
+dev_overrides_config "$WORK/bin" >"$WORK/cli.tfrc"
 cat >"$WORK/main.tf" <<EOF
 terraform {
   required_providers {
-    registry = { source = "$SOURCE" }
+    registry = { source = "$PROVIDER_SOURCE" }
   }
 }
 EOF
@@ -56,9 +49,9 @@ fi
 # The address is the only key of provider_schemas that names this provider:
 # registry.terraform.io/… under Terraform, registry.opentofu.org/… under
 # OpenTofu. tfplugindocs finds the schema under the short name.
-sed -E "s#\"[a-z0-9.-]+/$SOURCE\":#\"registry\":#" "$WORK/schema.raw.json" >"$WORK/schema.json"
+sed -E "s#\"[a-z0-9.-]+/$PROVIDER_SOURCE\":#\"registry\":#" "$WORK/schema.raw.json" >"$WORK/schema.json"
 grep -q '"provider_schemas":{"registry":' "$WORK/schema.json" || {
-	echo "docs: $TF printed no schema for $SOURCE" >&2
+	echo "docs: $TF printed no schema for $PROVIDER_SOURCE" >&2
 	exit 1
 }
 

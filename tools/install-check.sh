@@ -14,10 +14,11 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-SOURCE=seed-a8ff584c/registry
 VERSION=0.0.1
 
-TF=${TERRAFORM:-$(command -v terraform || command -v tofu || true)}
+# shellcheck source=tools/lib.sh
+source "$REPO/tools/lib.sh"
+TF=$(terraform_binary)
 [[ -n $TF ]] || {
 	echo "install-check: no terraform or tofu on PATH; install one (see README)" >&2
 	exit 1
@@ -81,8 +82,8 @@ grep -q " terraform-provider-registry_${VERSION}_manifest.json\$" "$SUMS" || {
 # registry.opentofu.org: the mirror holds it under both.
 MIRROR=$WORK/mirror
 for host in registry.terraform.io registry.opentofu.org; do
-	mkdir -p "$MIRROR/$host/$SOURCE"
-	cp "$WORK/dist/$ZIP" "$MIRROR/$host/$SOURCE/"
+	mkdir -p "$MIRROR/$host/$PROVIDER_SOURCE"
+	cp "$WORK/dist/$ZIP" "$MIRROR/$host/$PROVIDER_SOURCE/"
 done
 cat >"$WORK/cli.tfrc" <<EOF
 provider_installation {
@@ -104,9 +105,9 @@ echo "==> $(basename "$TF") init (from the filesystem mirror) and validate, on e
 	echo "install-check: init failed" >&2
 	exit 1
 }
-grep -q "Installed $SOURCE v$VERSION\|Installed .*/$SOURCE v$VERSION" "$WORK/init.log" || {
+grep -q "Installed $PROVIDER_SOURCE v$VERSION\|Installed .*/$PROVIDER_SOURCE v$VERSION" "$WORK/init.log" || {
 	cat "$WORK/init.log" >&2
-	echo "install-check: init did not install $SOURCE v$VERSION from the mirror" >&2
+	echo "install-check: init did not install $PROVIDER_SOURCE v$VERSION from the mirror" >&2
 	exit 1
 }
 "$TF" -chdir="$WORK/config" validate -no-color

@@ -1,0 +1,26 @@
+# Shell functions the scripts of tools/ share; source it, don't run it.
+
+# PROVIDER_SOURCE is the provider's address in configurations, and the key of
+# its dev_overrides entry.
+PROVIDER_SOURCE=seed-a8ff584c/registry
+
+# terraform_binary prints the Terraform or OpenTofu to run: $TERRAFORM, else
+# terraform, else tofu on PATH; nothing when there is none.
+terraform_binary() {
+	printf '%s' "${TERRAFORM:-$(command -v terraform || command -v tofu || true)}"
+}
+
+# dev_overrides_config DIR prints a CLI configuration under which Terraform
+# and OpenTofu run the provider binary in DIR in place of a download, with no
+# `init` and no checkpoint calls.
+dev_overrides_config() {
+	cat <<EOF
+provider_installation {
+  dev_overrides {
+    "$PROVIDER_SOURCE" = "$1"
+  }
+  direct {}
+}
+disable_checkpoint = true
+EOF
+}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/Masterminds/semver/v3"
 )
 
 func TestConstraint(t *testing.T) {
@@ -129,5 +131,45 @@ func TestConstraintCheck(t *testing.T) {
 	var none *Constraint
 	if !none.Check("anything") || none.String() != "" {
 		t.Error("a nil Constraint must accept everything and print as empty")
+	}
+}
+
+// The strict fast path of parseVersion must give what semver.NewVersion
+// gives, for every text: the same version, or an error both ways.
+func TestParseVersionMatchesNewVersion(t *testing.T) {
+	t.Parallel()
+	texts := []string{
+		"1.2.3", "0.0.0", "10.20.30", "1.2.3-rc1", "1.2.3-rc.1", "1.2.3-rc-1.2", "1.2.3+build.7", "1.2.3-rc.1+b-7",
+		"01.2.3", "1.02.3", "1.2.03", "1.2.3-01", "1.2.3-", "1.2.3+", "1.2.3-rc..1", "1.2.3-rc.", "1.2.3-+b",
+		"v1.2.3", "1.2", "1", "1.2.3.4", "1.2.3-alpine3.21", "1.2.3_x", "", ".", "1..3", "-1.2.3", "1.2.3-ünï",
+		"99999999999999999999.0.0", "1.2.3+b+c",
+	}
+	f := Default()
+	for _, tag := range realisticTags(5000) {
+		if text, ok := f.VersionText(tag); ok {
+			texts = append(texts, text)
+		}
+		texts = append(texts, tag)
+	}
+	for _, text := range texts {
+		checkParseVersion(t, text)
+	}
+}
+
+func FuzzParseVersion(f *testing.F) {
+	for _, s := range []string{"1.2.3", "1.2.3-rc.1+b", "01.2.3", "1.2.3-", "v1.2"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkParseVersion)
+}
+
+func checkParseVersion(t *testing.T, text string) {
+	got, gotErr := parseVersion(text)
+	want, wantErr := semver.NewVersion(text)
+	switch {
+	case (gotErr == nil) != (wantErr == nil):
+		t.Errorf("parseVersion(%q) error %v, semver.NewVersion error %v", text, gotErr, wantErr)
+	case gotErr == nil && (!got.Equal(want) || got.Metadata() != want.Metadata() || got.Original() != want.Original()):
+		t.Errorf("parseVersion(%q) = %v+%s, semver.NewVersion = %v+%s", text, got, got.Metadata(), want, want.Metadata())
 	}
 }

@@ -25,6 +25,9 @@ const (
 	// planRuns is how many times each plan is timed; the table shows the
 	// median.
 	planRuns = 5
+	// terraformParallelism is how many data sources Terraform reads at once
+	// by default.
+	terraformParallelism = 10
 	// wideParallelism is the -parallelism the README advises for large plans.
 	wideParallelism = 40
 	// pageSize is distribution's tags.maxtags, the most tags one page holds,
@@ -252,6 +255,7 @@ func BenchmarkPlanWorkload(b *testing.B) {
 		b.Errorf("the plan without data sources made %d requests", n)
 	}
 	r.minimum = protocolMinimum(lookups, workloadTags)
+	r.lookups = lookups
 	r.report(b)
 	r.table(len(lookups)).write(os.Stdout)
 }
@@ -274,6 +278,7 @@ type workloadRun struct {
 	plan, empty, crane                  time.Duration
 	provider, emptyCounts, craneCounts  registrytest.Tally
 	minimum                             registrytest.Tally
+	lookups                             []lookup
 	providerTokens, craneTokens         int64
 }
 
@@ -333,6 +338,11 @@ func (r *workloadRun) table(lookups int) *table {
 	t.add(fmt.Sprintf("median of %d plans without the data sources", planRuns), seconds(r.medianEmpty), "–", "–")
 	t.add("median plan − empty plan (target ≤ 0.7 s)", seconds(r.medianPlan-r.medianEmpty), "–", "–")
 	t.add(fmt.Sprintf("median plan, -parallelism=%d − empty plan (target ≤ 0.5 s)", wideParallelism), seconds(r.medianWide-r.medianEmpty), "–", "–")
+	rtt := addedLatency + r.provider.Serving/time.Duration(max(r.provider.Total(), 1))
+	for _, p := range []int{terraformParallelism, wideParallelism} {
+		t.add(fmt.Sprintf("floor of %d read slots: these requests at %v each, reads in random order (median of %d orders)", p, rtt.Round(time.Millisecond), floorTrials),
+			"–", "–", seconds(schedulingFloor(r.lookups, tagPages(workloadTags), rtt, p)))
+	}
 	t.add("requests in flight, per 50 ms (first plan)", r.provider.InFlight(50*time.Millisecond), "–", "–")
 	t.add(fmt.Sprintf("requests in flight, per 50 ms (-parallelism=%d)", wideParallelism), r.wideCounts.InFlight(50*time.Millisecond), "–", "–")
 	t.add("plan ÷ crane (target ≤ 0.20)", fmt.Sprintf("%.2f", r.plan.Seconds()/r.crane.Seconds()), "–", "–")

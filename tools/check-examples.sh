@@ -28,14 +28,9 @@ cd "$REPO"
 # shellcheck source=tools/lib.sh
 source "$REPO/tools/lib.sh"
 
-TERRAFORM=$(terraform_binary)
-if [[ -z $TERRAFORM ]]; then
-	echo "check-examples: neither terraform nor tofu is on PATH" >&2
-	exit 1
-fi
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/check-examples.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+need_terraform check-examples
+TERRAFORM=$TF
+make_work_dir check-examples
 
 # Terraform reads its CLI configuration from here, and only from here: the
 # provider built below, and nothing else, with no checkpoint calls.

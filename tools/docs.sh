@@ -17,14 +17,8 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=tools/lib.sh
 source "$REPO/tools/lib.sh"
 
-TF=$(terraform_binary)
-[[ -n $TF ]] || {
-	echo "docs: no terraform or tofu on PATH; install one (see README)" >&2
-	exit 1
-}
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/registry-docs.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+need_terraform docs
+make_work_dir docs
 
 go -C "$REPO" build -o "$WORK/bin/terraform-provider-registry" .
 

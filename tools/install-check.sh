@@ -18,14 +18,8 @@ VERSION=0.0.1
 
 # shellcheck source=tools/lib.sh
 source "$REPO/tools/lib.sh"
-TF=$(terraform_binary)
-[[ -n $TF ]] || {
-	echo "install-check: no terraform or tofu on PATH; install one (see README)" >&2
-	exit 1
-}
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/registry-install.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+need_terraform install-check
+make_work_dir install
 
 OS=$(go env GOOS)
 ARCH=$(go env GOARCH)

@@ -10,6 +10,23 @@ terraform_binary() {
 	printf '%s' "${TERRAFORM:-$(command -v terraform || command -v tofu || true)}"
 }
 
+# need_terraform WHO sets TF to terraform_binary, or stops the script with an
+# error that names WHO when there is none.
+need_terraform() {
+	TF=$(terraform_binary)
+	[[ -n $TF ]] || {
+		echo "$1: neither terraform nor tofu is on PATH; install one (see README)" >&2
+		exit 1
+	}
+}
+
+# make_work_dir WHO sets WORK to a new temporary directory, removed when the
+# script exits.
+make_work_dir() {
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/registry-$1.XXXXXX")
+	trap 'rm -rf "$WORK"' EXIT
+}
+
 # dev_overrides_config DIR prints a CLI configuration under which Terraform
 # and OpenTofu run the provider binary in DIR in place of a download, with no
 # `init` and no checkpoint calls.

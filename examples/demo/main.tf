@@ -89,40 +89,34 @@ resource "terraform_data" "deployment" {
   }
 }
 
+locals {
+  # The lines the demo follows, by name.
+  followed = {
+    nginx        = data.registry_latest_tag.nginx
+    nginx_alpine = data.registry_latest_tag.nginx_alpine
+    app          = data.registry_latest_tag.app
+  }
+}
+
 output "tags" {
   description = "The newest tag of each followed line."
-  value = {
-    nginx        = data.registry_latest_tag.nginx.tag
-    nginx_alpine = data.registry_latest_tag.nginx_alpine.tag
-    app          = data.registry_latest_tag.app.tag
-  }
+  value       = { for name, line in local.followed : name => line.tag }
 }
 
 output "update_available" {
   description = "Whether each line has a release newer than the one deployed."
-  value = {
-    nginx        = data.registry_latest_tag.nginx.update_available
-    nginx_alpine = data.registry_latest_tag.nginx_alpine.update_available
-    app          = data.registry_latest_tag.app.update_available
-  }
+  value       = { for name, line in local.followed : name => line.update_available }
 }
 
 output "update_kind" {
   description = "How much newer: major, minor, patch, other or none."
-  value = {
-    nginx        = data.registry_latest_tag.nginx.update_kind
-    nginx_alpine = data.registry_latest_tag.nginx_alpine.update_kind
-    app          = data.registry_latest_tag.app.update_kind
-  }
+  value       = { for name, line in local.followed : name => line.update_kind }
 }
 
 output "pinned_refs" {
   description = "References that pull exactly the images read: tag and digest."
-  value = {
-    nginx        = data.registry_latest_tag.nginx.pinned_ref
-    nginx_alpine = data.registry_latest_tag.nginx_alpine.pinned_ref
-    app          = data.registry_latest_tag.app.pinned_ref
+  value = merge({ for name, line in local.followed : name => line.pinned_ref }, {
     nginx_latest = data.registry_image_digest.nginx_latest.pinned_ref
     pihole_arm64 = data.registry_image_digest.pihole.pinned_ref
-  }
+  })
 }

@@ -53,21 +53,9 @@ func BenchmarkLargeRepository(b *testing.B) {
 
 	m := measureRSS(b, "large", proxy, lookups)
 
-	if m.peak > rssTarget {
-		b.Logf("the provider's peak RSS, %.1f MiB, is over the target of %d MiB", float64(m.peak)/(1<<20), rssTarget>>20)
-	}
-	b.ReportMetric(float64(m.peak)/(1<<20), "peak-RSS-MiB")
-	b.ReportMetric(m.plan.Seconds(), "plan-s")
 	b.ReportMetric(m.counts.Serving.Seconds(), "registry-serving-s")
 	b.ReportMetric(float64(m.counts.TagList), "tag-pages")
-	b.ReportMetric(float64(m.counts.Total()), "requests")
-
-	t := &table{
-		header: []string{fmt.Sprintf("%d tags in one repository, 3 × registry_latest_tag", largeRepoTags), "terraform plan", "target"},
-		right:  []bool{false, true, true},
-	}
-	t.add("provider peak RSS (VmHWM of the largest of "+fmt.Sprint(m.processes)+" provider processes)",
-		fmt.Sprintf("%.1f MiB", float64(m.peak)/(1<<20)), fmt.Sprintf("< %d MiB", rssTarget>>20))
+	t := m.table(b, fmt.Sprintf("%d tags in one repository, 3 × registry_latest_tag", largeRepoTags))
 	t.add("wall time", seconds(m.plan), "–")
 	t.add("of which the in-process registry answering", seconds(m.counts.Serving), "–")
 	t.add("tag-list pages (minimum "+fmt.Sprint(tagPages(largeRepoTags))+")", count(m.counts.TagList), "–")

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
@@ -28,25 +27,15 @@ func BenchmarkManyDataSources(b *testing.B) {
 	registrytest.TerraformPath(b) // skips the benchmark before seeding when there is none
 
 	reg := registrytest.NewInProcess(b)
-	seeding := time.Now()
-	var lookups []lookup
-	for i := range manyRepos {
-		repo := fmt.Sprintf("bench/many%03d", i)
-		tags, p := releaseTags(manyTags, i)
-		digests := reg.PushTags(b, repo, tags...)
-		short := fmt.Sprintf("many%03d", i)
-		for _, l := range []lookup{
+	lookups := seedRepositories(b, reg, "many%03d", manyRepos, manyTags, func(short, repo string, p picks) []lookup {
+		return []lookup{
 			{name: short + "_semver", typ: latestTagType, repo: repo, tag: p.Semver},
 			{name: short + "_stable", typ: latestTagType, repo: repo, constraint: stableConstraint, tag: p.Stable},
 			{name: short + "_alpine", typ: latestTagType, repo: repo, filter: alpineFilter, tag: p.Alpine},
 			{name: short + "_stable_b", typ: latestTagType, repo: repo, constraint: stableConstraint, tag: p.Stable},
 			{name: short + "_stable_c", typ: latestTagType, repo: repo, constraint: stableConstraint, tag: p.Stable},
-		}[:manyPerRepo] {
-			l.digest = digests[l.tag].String()
-			lookups = append(lookups, l)
-		}
-	}
-	b.Logf("seeded %d repositories of %d tags in the in-process registry in %v", manyRepos, manyTags, time.Since(seeding).Round(time.Millisecond))
+		}[:manyPerRepo]
+	})
 	proxy := registrytest.NewLatencyProxy(b, reg, 0)
 
 	m := measureRSS(b, "many", proxy, lookups, fmt.Sprintf("-parallelism=%d", wideParallelism))
@@ -56,19 +45,7 @@ func BenchmarkManyDataSources(b *testing.B) {
 	if m.counts.Total() != minimum {
 		b.Errorf("the plan made %d requests, want %d", m.counts.Total(), minimum)
 	}
-	if m.peak > rssTarget {
-		b.Errorf("the provider's peak RSS, %.1f MiB, is over the target of %d MiB", float64(m.peak)/(1<<20), rssTarget>>20)
-	}
-	b.ReportMetric(float64(m.peak)/(1<<20), "peak-RSS-MiB")
-	b.ReportMetric(m.plan.Seconds(), "plan-s")
-	b.ReportMetric(float64(m.counts.Total()), "requests")
-
-	t := &table{
-		header: []string{fmt.Sprintf("%d registry_latest_tag over %d repositories of %d tags", len(lookups), manyRepos, manyTags), "terraform plan", "target"},
-		right:  []bool{false, true, true},
-	}
-	t.add("provider peak RSS (VmHWM of the largest of "+fmt.Sprint(m.processes)+" provider processes)",
-		fmt.Sprintf("%.1f MiB", float64(m.peak)/(1<<20)), fmt.Sprintf("< %d MiB", rssTarget>>20))
+	t := m.table(b, fmt.Sprintf("%d registry_latest_tag over %d repositories of %d tags", len(lookups), manyRepos, manyTags))
 	t.add(fmt.Sprintf("wall time, -parallelism=%d", wideParallelism), seconds(m.plan), "–")
 	t.add("of which the in-process registry answering", seconds(m.counts.Serving), "–")
 	t.add("**requests** (1 ping, 1 page per repository, 1 HEAD per distinct tag)", count(m.counts.Total()), count(minimum))

@@ -66,18 +66,30 @@ func (l lookup) answer() string { return l.tag + "@" + l.digest }
 // -alpine regex) and one registry_image_digest of "latest" per repository.
 func seedWorkload(b *testing.B, reg *registrytest.Registry) []lookup {
 	b.Helper()
-	var lookups []lookup
-	for i := range workloadRepos {
-		repo := fmt.Sprintf("bench/app%02d", i)
-		tags, p := releaseTags(workloadTags, i)
-		digests := reg.PushTags(b, repo, tags...)
-		short := fmt.Sprintf("app%02d", i)
-		for _, l := range []lookup{
+	return seedRepositories(b, reg, "app%02d", workloadRepos, workloadTags, func(short, repo string, p picks) []lookup {
+		return []lookup{
 			{name: short + "_semver", typ: latestTagType, repo: repo, keep: semverGrep, tag: p.Semver},
 			{name: short + "_stable", typ: latestTagType, repo: repo, constraint: stableConstraint, keep: stableGrep, tag: p.Stable},
 			{name: short + "_alpine", typ: latestTagType, repo: repo, filter: alpineFilter, keep: alpineGrep, tag: p.Alpine},
 			{name: short + "_latest", typ: imageDigestType, repo: repo, tag: "latest"},
-		} {
+		}
+	})
+}
+
+// seedRepositories pushes repos repositories of the release history of tags
+// tags (see releaseTags), each "bench/" and a short name made from format and
+// its number, and returns what lookupsOf asks of each, with the digest of the
+// tag each lookup must find.
+func seedRepositories(b *testing.B, reg *registrytest.Registry, format string, repos, tags int, lookupsOf func(short, repo string, p picks) []lookup) []lookup {
+	b.Helper()
+	seeding := time.Now()
+	var lookups []lookup
+	for i := range repos {
+		short := fmt.Sprintf(format, i)
+		repo := "bench/" + short
+		history, p := releaseTags(tags, i)
+		digests := reg.PushTags(b, repo, history...)
+		for _, l := range lookupsOf(short, repo, p) {
 			d, ok := digests[l.tag]
 			if !ok {
 				b.Fatalf("%s: no tag %q was pushed", repo, l.tag)
@@ -86,6 +98,7 @@ func seedWorkload(b *testing.B, reg *registrytest.Registry) []lookup {
 			lookups = append(lookups, l)
 		}
 	}
+	b.Logf("seeded %d repositories of %d tags in %v", repos, tags, time.Since(seeding).Round(time.Millisecond))
 	return lookups
 }
 
@@ -186,9 +199,7 @@ func BenchmarkPlanWorkload(b *testing.B) {
 	reg := registrytest.NewDistribution(b,
 		registrytest.WithTokenAuth(map[string]string{benchUser: benchPassword}),
 		registrytest.WithMaxTags(pageSize))
-	seeding := time.Now()
 	lookups := seedWorkload(b, reg)
-	b.Logf("seeded %d repositories of %d tags in the distribution registry in %v", workloadRepos, workloadTags, time.Since(seeding).Round(time.Millisecond))
 	proxy := registrytest.NewLatencyProxy(b, reg, addedLatency)
 
 	ws := registrytest.NewWorkspace(b, terraform, providerDir)

@@ -17,10 +17,37 @@ import (
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/tagfilter"
 )
 
-// dataSourceBase holds what both data sources share: the provider's data and
-// the image and registry arguments.
+// configuredDataSource is what each data source is: configured with the
+// provider's data, and validated as a whole configuration too.
+type configuredDataSource interface {
+	datasource.DataSourceWithConfigure
+	datasource.DataSourceWithConfigValidators
+}
+
+var (
+	_ configuredDataSource = (*imageDigestDataSource)(nil)
+	_ configuredDataSource = (*latestTagDataSource)(nil)
+	_ configuredDataSource = (*tagsDataSource)(nil)
+)
+
+// dataSourceBase holds what the data sources share: their type name, less
+// the provider's, and the provider's data.
 type dataSourceBase struct {
+	name string
 	data *providerData
+}
+
+func (b *dataSourceBase) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + b.name
+}
+
+// imageSchema is the schema of a data source that reads an image: the image
+// and registry arguments, with tagHint saying where a tag written into image
+// goes, and the data source's own attributes.
+func imageSchema(tagHint, description string, attributes map[string]schema.Attribute) schema.Schema {
+	attributes["image"] = imageAttribute(tagHint)
+	attributes["registry"] = registryAttribute()
+	return schema.Schema{MarkdownDescription: description, Attributes: attributes}
 }
 
 func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -55,7 +82,7 @@ func registryAttribute() schema.StringAttribute {
 		Optional: true,
 		MarkdownDescription: "The registry host (`ghcr.io`, `quay.io`, `127.0.0.1:5000`), for configurations that keep it apart from " +
 			"`image`. Setting both `registry` and a host inside `image` is an error. Outputs then name the image `<registry>/<image>`.",
-		Validators: []validator.String{parsed{what: "registry host", parse: registry.CheckRegistryHost}},
+		Validators: []validator.String{registryHost},
 	}
 }
 
@@ -74,16 +101,25 @@ func pinnedRefAttribute() schema.StringAttribute {
 	}
 }
 
-// readContext bounds a read by the provider's timeout.
-func (b *dataSourceBase) readContext(ctx context.Context, resp *datasource.ReadResponse) (context.Context, context.CancelFunc, bool) {
+// beginRead is how each Read begins: it reads the configuration into model
+// (a pointer to the data source's model), masks the provider's secrets in
+// the log, bounds ctx by the provider's timeout, and parses the image and
+// registry arguments, with tagHint saying where a tag written into image
+// goes. When ok is false the reason is in resp. The caller defers cancel.
+func (b *dataSourceBase) beginRead(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse, model imageModel, tagHint string) (_ context.Context, cancel context.CancelFunc, _ registry.Image, ok bool) {
+	cancel = func() {}
+	if resp.Diagnostics.Append(req.Config.Get(ctx, model)...); resp.Diagnostics.HasError() {
+		return ctx, cancel, registry.Image{}, false
+	}
 	if b.data == nil {
 		resp.Diagnostics.Append(providerNotConfigured())
-		return ctx, func() {}, false
+		return ctx, cancel, registry.Image{}, false
 	}
 	ctx = tflog.MaskMessageStrings(ctx, b.data.secrets...)
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, b.data.secrets...)
-	ctx, cancel := context.WithTimeout(ctx, b.data.timeout)
-	return ctx, cancel, true
+	ctx, cancel = context.WithTimeout(ctx, b.data.timeout)
+	img, ok := model.image().parse(tagHint, resp)
+	return ctx, cancel, img, ok
 }
 
 // warnRateLimit adds a warning to the plan when a registry the image was
@@ -94,10 +130,24 @@ func (b *dataSourceBase) warnRateLimit(img registry.Image, resp *datasource.Read
 	}
 }
 
-// parseImage parses the image and registry arguments, reporting an error at
-// the attribute.
-func parseImage(image, reg types.String, tagHint string, resp *datasource.ReadResponse) (registry.Image, bool) {
-	img, err := parseImageArg(image.ValueString(), reg.ValueString(), tagHint)
+// imageArgs are the image and registry arguments that every data source
+// takes, embedded in its model.
+type imageArgs struct {
+	Image    types.String `tfsdk:"image"`
+	Registry types.String `tfsdk:"registry"`
+}
+
+// imageModel is a pointer to a data source's model, which embeds imageArgs.
+type imageModel interface {
+	image() *imageArgs
+}
+
+func (a *imageArgs) image() *imageArgs { return a }
+
+// parse parses the image and registry arguments, reporting an error at the
+// attribute.
+func (a imageArgs) parse(tagHint string, resp *datasource.ReadResponse) (registry.Image, bool) {
+	img, err := parseImageArg(a.Image.ValueString(), a.Registry.ValueString(), tagHint)
 	if err != nil {
 		resp.Diagnostics.Append(invalidValue(path.Root("image"), "image", err))
 		return registry.Image{}, false
@@ -120,10 +170,7 @@ func filterAttribute() schema.StringAttribute {
 			"`version` group when there is one, else by the tag. In HCL, write each `\\` as `\\\\`.\n\n" +
 			"The whole language, with the order rules and examples: the guide " +
 			"[The filter language](../guides/filter-language.md).",
-		Validators: []validator.String{parsed{what: "filter", parse: func(s string) error {
-			_, err := tagfilter.Parse(s)
-			return err
-		}}},
+		Validators: []validator.String{parsedBy("filter", tagfilter.Parse)},
 	}
 }
 
@@ -139,10 +186,7 @@ func constraintAttribute() schema.StringAttribute {
 			"and also `1.2.3-alpine` or `16.1.0-debian-12-r10`) only satisfies a constraint that names one, so `>= 0` means " +
 			"stable releases only, and `~16.1.0-0` keeps 16.1 releases and pre-releases alike. When `registry_latest_tag` " +
 			"follows the shape of `current`, the constraint sees only the numeric part of each tag (`16.5` of `16.5-alpine`).",
-		Validators: []validator.String{parsed{what: "constraint", parse: func(s string) error {
-			_, err := tagfilter.ParseConstraint(s)
-			return err
-		}}},
+		Validators: []validator.String{parsedBy("constraint", tagfilter.ParseConstraint)},
 	}
 }
 

@@ -15,21 +15,16 @@ import (
 
 const defaultTag = "latest"
 
-var (
-	_ datasource.DataSource                     = (*imageDigestDataSource)(nil)
-	_ datasource.DataSourceWithConfigure        = (*imageDigestDataSource)(nil)
-	_ datasource.DataSourceWithConfigValidators = (*imageDigestDataSource)(nil)
-)
-
-func newImageDigestDataSource() datasource.DataSource { return &imageDigestDataSource{} }
+func newImageDigestDataSource() datasource.DataSource {
+	return &imageDigestDataSource{dataSourceBase{name: "image_digest"}}
+}
 
 type imageDigestDataSource struct {
 	dataSourceBase
 }
 
 type imageDigestModel struct {
-	Image     types.String `tfsdk:"image"`
-	Registry  types.String `tfsdk:"registry"`
+	imageArgs
 	Tag       types.String `tfsdk:"tag"`
 	Platform  types.String `tfsdk:"platform"`
 	Digest    types.String `tfsdk:"digest"`
@@ -37,18 +32,12 @@ type imageDigestModel struct {
 	PinnedRef types.String `tfsdk:"pinned_ref"`
 }
 
-func (d *imageDigestDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_image_digest"
-}
-
 func (d *imageDigestDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads the digest of `image:tag`, so that a moving tag such as `latest` or `stable` shows up in " +
-			"the plan when it points to a new image. Use `pinned_ref` where the image is deployed, and a redeploy happens " +
+	resp.Schema = imageSchema(tagArgumentHint,
+		"Reads the digest of `image:tag`, so that a moving tag such as `latest` or `stable` shows up in "+
+			"the plan when it points to a new image. Use `pinned_ref` where the image is deployed, and a redeploy happens "+
 			"exactly when the image changes.",
-		Attributes: map[string]schema.Attribute{
-			"image":    imageAttribute(tagArgumentHint),
-			"registry": registryAttribute(),
+		map[string]schema.Attribute{
 			"tag": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "The tag to read: a moving tag such as `latest`, `stable` or `v3.2`, or any other tag. " +
@@ -62,10 +51,7 @@ func (d *imageDigestDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 					"variant matches any, `arm64` means `arm64/v8`, and aliases such as `x86_64` and `aarch64` are understood. For a " +
 					"single-platform image, the image's own platform (from its config) must match, else the read fails and names " +
 					"the platform there is.",
-				Validators: []validator.String{parsed{what: "platform", parse: func(s string) error {
-					_, err := registry.ParsePlatform(s)
-					return err
-				}}},
+				Validators: []validator.String{parsedBy("platform", registry.ParsePlatform)},
 			},
 			"digest": schema.StringAttribute{
 				Computed: true,
@@ -74,8 +60,7 @@ func (d *imageDigestDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			},
 			"image_ref":  imageRefAttribute(),
 			"pinned_ref": pinnedRefAttribute(),
-		},
-	}
+		})
 }
 
 func checkTag(s string) error {
@@ -92,16 +77,8 @@ func (d *imageDigestDataSource) ConfigValidators(context.Context) []datasource.C
 func (d *imageDigestDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	defer recoverRead(resp)
 	var m imageDigestModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, ok := d.readContext(ctx, resp)
+	ctx, cancel, img, ok := d.beginRead(ctx, req, resp, &m, tagArgumentHint)
 	defer cancel()
-	if !ok {
-		return
-	}
-	img, ok := parseImage(m.Image, m.Registry, tagArgumentHint, resp)
 	if !ok {
 		return
 	}

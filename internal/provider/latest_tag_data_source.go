@@ -24,26 +24,19 @@ import (
 // in errors, so that a surprising answer can be explained.
 const candidatesShown = 5
 
-var (
-	_ datasource.DataSource                     = (*latestTagDataSource)(nil)
-	_ datasource.DataSourceWithConfigure        = (*latestTagDataSource)(nil)
-	_ datasource.DataSourceWithConfigValidators = (*latestTagDataSource)(nil)
-)
-
-func newLatestTagDataSource() datasource.DataSource { return &latestTagDataSource{} }
+func newLatestTagDataSource() datasource.DataSource {
+	return &latestTagDataSource{dataSourceBase{name: "latest_tag"}}
+}
 
 type latestTagDataSource struct {
 	dataSourceBase
 }
 
 type latestTagModel struct {
-	Image           types.String `tfsdk:"image"`
-	Registry        types.String `tfsdk:"registry"`
-	Filter          types.String `tfsdk:"filter"`
-	Constraint      types.String `tfsdk:"constraint"`
+	imageArgs
+	ruleArgs
 	Current         types.String `tfsdk:"current"`
 	Variant         types.String `tfsdk:"variant"`
-	Exclude         types.List   `tfsdk:"exclude"`
 	Platform        types.String `tfsdk:"platform"`
 	MinAge          types.String `tfsdk:"min_age"`
 	Tag             types.String `tfsdk:"tag"`
@@ -55,18 +48,12 @@ type latestTagModel struct {
 	Created         types.String `tfsdk:"created"`
 }
 
-func (d *latestTagDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_latest_tag"
-}
-
 func (d *latestTagDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists an image's tags and returns the newest one that `filter` and `constraint` keep, with its digest. " +
-			"Pin the tag you run in `current` to see `update_available` and `update_kind` in the plan.\n\n" +
+	resp.Schema = imageSchema(tagRulesHint,
+		"Lists an image's tags and returns the newest one that `filter` and `constraint` keep, with its digest. "+
+			"Pin the tag you run in `current` to see `update_available` and `update_kind` in the plan.\n\n"+
 			"Signature, attestation and SBOM tags written by cosign (`sha256-<hex>.sig`, `.att`, `.sbom`) are never versions.",
-		Attributes: map[string]schema.Attribute{
-			"image":      imageAttribute(tagRulesHint),
-			"registry":   registryAttribute(),
+		map[string]schema.Attribute{
 			"filter":     filterAttribute(),
 			"constraint": constraintAttribute(),
 			"exclude":    excludeAttribute(),
@@ -96,10 +83,7 @@ func (d *latestTagDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 					"`digest` is that platform's manifest digest. The newest candidates are read one by one (one manifest GET " +
 					"each, and for a single-platform image its config) until one has the platform, at most 20. On Docker Hub each " +
 					"manifest GET counts as a pull.",
-				Validators: []validator.String{parsed{what: "platform", parse: func(s string) error {
-					_, err := registry.ParsePlatform(s)
-					return err
-				}}},
+				Validators: []validator.String{parsedBy("platform", registry.ParsePlatform)},
 			},
 			"min_age": schema.StringAttribute{
 				Optional: true,
@@ -109,10 +93,7 @@ func (d *latestTagDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 					"config's `created`; a time that is missing, does not parse or is before 2000 (reproducible builds write 1970) " +
 					"counts as too new. The newest candidates are read one by one, at most 20: a manifest GET each, plus the image's " +
 					"manifest for an index and its config when no annotation says. On Docker Hub each manifest GET counts as a pull.",
-				Validators: []validator.String{parsed{what: "minimum age", parse: func(s string) error {
-					_, err := parseMinAge(s)
-					return err
-				}}},
+				Validators: []validator.String{parsedBy("minimum age", parseMinAge)},
 			},
 			"tag": schema.StringAttribute{
 				Computed: true,
@@ -145,8 +126,7 @@ func (d *latestTagDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 				MarkdownDescription: "The chosen image's creation time, RFC 3339 in UTC with whole seconds (`2026-11-20T08:15:00Z`), " +
 					"when a `min_age` rule applies; null otherwise.",
 			},
-		},
-	}
+		})
 }
 
 func (d *latestTagDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
@@ -164,16 +144,8 @@ func filterOf(v types.String) (*tagfilter.Filter, error) {
 func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	defer recoverRead(resp)
 	var m latestTagModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, ok := d.readContext(ctx, resp)
+	ctx, cancel, img, ok := d.beginRead(ctx, req, resp, &m, tagRulesHint)
 	defer cancel()
-	if !ok {
-		return
-	}
-	img, ok := parseImage(m.Image, m.Registry, tagRulesHint, resp)
 	if !ok {
 		return
 	}
@@ -226,22 +198,30 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 // platform and min_age.
 const maxWalked = 20
 
-// selectionArgs parses the filter, constraint and exclude arguments that
-// the data sources that select tags share, each error at its attribute.
-func selectionArgs(ctx context.Context, filter, constraint types.String, exclude types.List) (latestTagArgs, diag.Diagnostics) {
+// ruleArgs are the filter, constraint and exclude arguments of the data
+// sources that select tags, embedded in their models.
+type ruleArgs struct {
+	Filter     types.String `tfsdk:"filter"`
+	Constraint types.String `tfsdk:"constraint"`
+	Exclude    types.List   `tfsdk:"exclude"`
+}
+
+// parse parses the filter, constraint and exclude arguments, each error at
+// its attribute.
+func (r ruleArgs) parse(ctx context.Context) (latestTagArgs, diag.Diagnostics) {
 	var a latestTagArgs
 	var diags diag.Diagnostics
 	var err error
-	if a.filter, err = filterOf(filter); err != nil {
+	if a.filter, err = filterOf(r.Filter); err != nil {
 		diags.Append(invalidValue(path.Root("filter"), "filter", err))
 	}
-	if !constraint.IsNull() {
-		if a.rules.Constraint, err = tagfilter.ParseConstraint(constraint.ValueString()); err != nil {
+	if !r.Constraint.IsNull() {
+		if a.rules.Constraint, err = tagfilter.ParseConstraint(r.Constraint.ValueString()); err != nil {
 			diags.Append(invalidValue(path.Root("constraint"), "constraint", err))
 		}
 	}
 	var patterns []string
-	diags.Append(exclude.ElementsAs(ctx, &patterns, false)...)
+	diags.Append(r.Exclude.ElementsAs(ctx, &patterns, false)...)
 	if a.rules.Exclude, err = tagfilter.ParseExclude(patterns); err != nil {
 		diags.Append(invalidValue(path.Root("exclude"), "exclude pattern", err))
 	}
@@ -262,7 +242,7 @@ func (a latestTagArgs) walks() bool { return a.platform != nil || a.minAge > 0 }
 
 // args parses the model's arguments, reporting each error at its attribute.
 func (m *latestTagModel) args(ctx context.Context) (latestTagArgs, diag.Diagnostics) {
-	a, diags := selectionArgs(ctx, m.Filter, m.Constraint, m.Exclude)
+	a, diags := m.ruleArgs.parse(ctx)
 	var err error
 	a.current = m.Current.ValueString()
 	if !m.Current.IsNull() && m.Variant.ValueString() != "any" {

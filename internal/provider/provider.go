@@ -96,7 +96,7 @@ func (p *registryProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 							Required: true,
 							MarkdownDescription: "The registry host these credentials are for: `ghcr.io`, `registry.gitlab.com`, " +
 								"`127.0.0.1:5000`. `docker.io`, `index.docker.io` and `registry-1.docker.io` all mean Docker Hub.",
-							Validators: []validator.String{parsed{what: "registry host", parse: registry.CheckRegistryHost}},
+							Validators: []validator.String{registryHost},
 						},
 						"username": schema.StringAttribute{
 							Optional:            true,
@@ -146,8 +146,8 @@ func (p *registryProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"as written. Each mirror gets its own credentials, resolved as for any registry. Two spellings of one registry " +
 					"(`docker.io` and `index.docker.io`) are an error.",
 				Validators: []validator.Map{
-					mapvalidator.KeysAre(parsed{what: "registry host", parse: registry.CheckRegistryHost}),
-					mapvalidator.ValueListsAre(listvalidator.ValueStringsAre(parsed{what: "registry host", parse: registry.CheckRegistryHost})),
+					mapvalidator.KeysAre(registryHost),
+					mapvalidator.ValueListsAre(listvalidator.ValueStringsAre(registryHost)),
 				},
 			},
 			"insecure_registries": schema.SetAttribute{
@@ -156,7 +156,7 @@ func (p *registryProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				MarkdownDescription: "Registry hosts (`host` or `host:port`) that may be reached over plain HTTP or over TLS " +
 					"without verifying the certificate. Only these hosts and loopback hosts (`localhost`, `127.0.0.0/8`, `::1`) " +
 					"may fall back to plain HTTP; every other registry is reached over HTTPS with verified certificates.",
-				Validators: []validator.Set{setvalidator.ValueStringsAre(parsed{what: "registry host", parse: registry.CheckRegistryHost})},
+				Validators: []validator.Set{setvalidator.ValueStringsAre(registryHost)},
 			},
 			"max_concurrent_requests": schema.Int64Attribute{
 				Optional: true,
@@ -168,10 +168,7 @@ func (p *registryProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Optional: true,
 				MarkdownDescription: "The most one data source's read may take, every page and retry included, as a Go " +
 					"duration string such as `30s` or `2m`. Defaults to `2m`.",
-				Validators: []validator.String{parsed{what: "timeout", parse: func(s string) error {
-					_, err := parseTimeout(s)
-					return err
-				}}},
+				Validators: []validator.String{parsedBy("timeout", parseTimeout)},
 			},
 		},
 	}

@@ -12,43 +12,28 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-var (
-	_ datasource.DataSource                     = (*tagsDataSource)(nil)
-	_ datasource.DataSourceWithConfigure        = (*tagsDataSource)(nil)
-	_ datasource.DataSourceWithConfigValidators = (*tagsDataSource)(nil)
-)
-
-func newTagsDataSource() datasource.DataSource { return &tagsDataSource{} }
+func newTagsDataSource() datasource.DataSource { return &tagsDataSource{dataSourceBase{name: "tags"}} }
 
 type tagsDataSource struct {
 	dataSourceBase
 }
 
 type tagsModel struct {
-	Image      types.String `tfsdk:"image"`
-	Registry   types.String `tfsdk:"registry"`
-	Filter     types.String `tfsdk:"filter"`
-	Constraint types.String `tfsdk:"constraint"`
-	Exclude    types.List   `tfsdk:"exclude"`
-	Limit      types.Int64  `tfsdk:"limit"`
-	Tags       types.List   `tfsdk:"tags"`
-	TagsListed types.Int64  `tfsdk:"tags_listed"`
-	Rejected   types.Map    `tfsdk:"rejected"`
-}
-
-func (d *tagsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_tags"
+	imageArgs
+	ruleArgs
+	Limit      types.Int64 `tfsdk:"limit"`
+	Tags       types.List  `tfsdk:"tags"`
+	TagsListed types.Int64 `tfsdk:"tags_listed"`
+	Rejected   types.Map   `tfsdk:"rejected"`
 }
 
 func (d *tagsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Every tag of an image that `filter`, `constraint` and `exclude` keep, newest first, with how many " +
-			"tags each rule rejected: to check a pin against what exists, to show the candidates `registry_latest_tag` chooses " +
-			"from, or to drive `for_each`. It reads the tag list only (no digests), from the same per-run cache as the other " +
+	resp.Schema = imageSchema(tagRulesHint,
+		"Every tag of an image that `filter`, `constraint` and `exclude` keep, newest first, with how many "+
+			"tags each rule rejected: to check a pin against what exists, to show the candidates `registry_latest_tag` chooses "+
+			"from, or to drive `for_each`. It reads the tag list only (no digests), from the same per-run cache as the other "+
 			"data sources.",
-		Attributes: map[string]schema.Attribute{
-			"image":      imageAttribute(tagRulesHint),
-			"registry":   registryAttribute(),
+		map[string]schema.Attribute{
 			"filter":     filterAttribute(),
 			"constraint": constraintAttribute(),
 			"exclude":    excludeAttribute(),
@@ -75,8 +60,7 @@ func (d *tagsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 					"counts once, under the first rule that rejects it, so the kept tags (before `limit`) and the rejected ones " +
 					"add up to `tags_listed`.",
 			},
-		},
-	}
+		})
 }
 
 func (d *tagsDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
@@ -86,20 +70,12 @@ func (d *tagsDataSource) ConfigValidators(context.Context) []datasource.ConfigVa
 func (d *tagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	defer recoverRead(resp)
 	var m tagsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, ok := d.readContext(ctx, resp)
+	ctx, cancel, img, ok := d.beginRead(ctx, req, resp, &m, tagRulesHint)
 	defer cancel()
 	if !ok {
 		return
 	}
-	img, ok := parseImage(m.Image, m.Registry, tagRulesHint, resp)
-	if !ok {
-		return
-	}
-	a, diags := selectionArgs(ctx, m.Filter, m.Constraint, m.Exclude)
+	a, diags := m.ruleArgs.parse(ctx)
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
 )
 
@@ -20,6 +21,18 @@ type parsed struct {
 }
 
 var _ validator.String = parsed{}
+
+// registryHost validates a registry host as the registry package reads one.
+var registryHost = parsed{what: "registry host", parse: registry.CheckRegistryHost}
+
+// parsedBy is the parsed validator of a parse function that also returns
+// what it parsed.
+func parsedBy[T any](what string, parse func(string) (T, error)) parsed {
+	return parsed{what: what, parse: func(s string) error {
+		_, err := parse(s)
+		return err
+	}}
+}
 
 func (v parsed) Description(context.Context) string {
 	return "value must be a valid " + v.what

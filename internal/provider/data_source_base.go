@@ -41,6 +41,12 @@ func (b *dataSourceBase) Metadata(_ context.Context, req datasource.MetadataRequ
 	resp.TypeName = req.ProviderTypeName + "_" + b.name
 }
 
+// ConfigValidators checks, for every data source, that image and registry
+// do not both name a host; a data source with more checks has its own.
+func (b *dataSourceBase) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{imageRegistryValidator}
+}
+
 // imageSchema is the schema of a data source that reads an image: the image
 // and registry arguments, with tagHint saying where a tag written into image
 // goes, and the data source's own attributes.

@@ -70,10 +70,6 @@ func checkTag(s string) error {
 	return nil
 }
 
-func (d *imageDigestDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{imageRegistryValidator}
-}
-
 func (d *imageDigestDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	defer recoverRead(resp)
 	var m imageDigestModel

@@ -63,10 +63,6 @@ func (d *tagsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 		})
 }
 
-func (d *tagsDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{imageRegistryValidator}
-}
-
 func (d *tagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	defer recoverRead(resp)
 	var m tagsModel

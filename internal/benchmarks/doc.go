@@ -13,11 +13,16 @@
 //     sources removed, and the same 48 lookups done one at a time with
 //     `crane ls`, a `sort -V` ordering and `crane digest`. It prints a
 //     Markdown table of the requests, next to the protocol minimum, the wall
-//     times, the critical path in round trips, and the requests in flight
-//     over time.
+//     times, the critical path in round trips, the floor that Terraform's
+//     read slots set for these requests (schedulingFloor), and the requests
+//     in flight over time.
 //   - BenchmarkLargeRepository plans three registry_latest_tag on one
 //     repository of 100,000 tags and reports the provider process's peak
 //     resident set size, read from the kernel when the process ends.
+//   - BenchmarkManyDataSources plans 500 registry_latest_tag over 100
+//     repositories and reports the requests, which must grow linearly with
+//     the repositories and the tags asked about, and the provider process's
+//     peak resident set size.
 //   - BenchmarkListAndSelect100k lists 100,000 tags with registry.Client and
 //     selects from them with tagfilter, with allocations.
 //
@@ -27,5 +32,5 @@
 // (or OpenTofu) and skip without it, and they run on Linux only. Run them once
 // each, as `make bench` does:
 //
-//	go test -run '^$' -bench 'PlanWorkload|LargeRepository' -benchtime=1x -timeout 30m ./internal/benchmarks
+//	go test -run '^$' -bench 'PlanWorkload|LargeRepository|ManyDataSources' -benchtime=1x -timeout 30m ./internal/benchmarks
 package benchmarks

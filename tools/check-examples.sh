@@ -131,11 +131,11 @@ while IFS= read -r script; do
 	fi
 done < <(find "${@:-examples}" -name '*.sh')
 
-# GitHub Actions workflows: actionlint (pinned in tools/actionlint). The
+# GitHub Actions workflows: actionlint (pinned in tools/separate). The
 # GitLab CI file is checked by the Go test beside it (examples/ci).
 workflows=0
 while IFS= read -r workflow; do
-	if ! out=$(go -C "$REPO" tool -modfile=tools/actionlint/go.mod actionlint -no-color "$workflow" 2>&1); then
+	if ! out=$(go -C "$REPO" tool -modfile=tools/separate/go.mod actionlint -no-color "$workflow" 2>&1); then
 		echo "FAIL $workflow: actionlint"
 		show "$out"
 		failed+=("$workflow (actionlint)")

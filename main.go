@@ -6,7 +6,6 @@ import (
 	"context"
 	"flag"
 	"log"
-	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -25,10 +24,8 @@ func main() {
 	// Under a debugger the log goes to the provider's own standard error,
 	// which its developer reads whatever TF_LOG says.
 	if !debug {
-		for name, value := range provider.QuietLogs(os.Environ()) {
-			if err := os.Setenv(name, value); err != nil {
-				log.Fatal(err.Error())
-			}
+		if err := provider.QuietUnreadLogs(); err != nil {
+			log.Fatal(err.Error())
 		}
 	}
 

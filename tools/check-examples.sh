@@ -29,7 +29,6 @@ cd "$REPO"
 source "$REPO/tools/lib.sh"
 
 need_terraform check-examples
-TERRAFORM=$TF
 make_work_dir check-examples
 
 # Terraform reads its CLI configuration from here, and only from here: the
@@ -65,7 +64,7 @@ formatted=0
 
 check_dir() {
 	local dir=$1 out others copy
-	if ! out=$("$TERRAFORM" fmt -check -diff -no-color "$dir" 2>&1); then
+	if ! out=$("$TF" fmt -check -diff -no-color "$dir" 2>&1); then
 		echo "FAIL $dir: not formatted (run: terraform fmt $dir)"
 		show "$out"
 		failed+=("$dir (fmt)")
@@ -93,7 +92,7 @@ terraform {
 }
 EOF
 	fi
-	if ! out=$(cd "$copy" && "$TERRAFORM" validate -no-color 2>&1); then
+	if ! out=$(cd "$copy" && "$TF" validate -no-color 2>&1); then
 		echo "FAIL $dir: terraform validate"
 		show "$out"
 		failed+=("$dir (validate)")
@@ -102,7 +101,7 @@ EOF
 	if compgen -G "$dir/*.auto.tfvars" >/dev/null || compgen -G "$dir/*.auto.tfvars.json" >/dev/null; then
 		# terraform validate ignores variable values; console loads them and
 		# checks them against their declarations.
-		out=$(cd "$copy" && echo 1 | "$TERRAFORM" console -no-color 2>&1 || true)
+		out=$(cd "$copy" && echo 1 | "$TF" console -no-color 2>&1 || true)
 		if grep -q '^Error: ' <<<"$out"; then
 			echo "FAIL $dir: its tfvars do not fit its variables"
 			show "$out"
@@ -149,4 +148,4 @@ if [[ ${#failed[@]} -gt 0 ]]; then
 	echo "check-examples: ${#failed[@]} failed: ${failed[*]}" >&2
 	exit 1
 fi
-echo "check-examples: $validated configurations valid, $formatted formatted only ($("$TERRAFORM" version | head -n 1)), $workflows workflows linted"
+echo "check-examples: $validated configurations valid, $formatted formatted only ($("$TF" version | head -n 1)), $workflows workflows linted"

@@ -13,9 +13,9 @@
 //     sources removed, and the same 48 lookups done one at a time with
 //     `crane ls`, a `sort -V` ordering and `crane digest`. It prints a
 //     Markdown table of the requests, next to the protocol minimum, the wall
-//     times, the critical path in round trips, the floor that Terraform's
-//     read slots set for these requests (schedulingFloor), and the requests
-//     in flight over time.
+//     times, the critical path in round trips, what a model of Terraform's
+//     read slots gives for these requests (slotModel), and the requests in
+//     flight over time.
 //   - BenchmarkLargeRepository plans three registry_latest_tag on one
 //     repository of 100,000 tags and reports the provider process's peak
 //     resident set size, read from the kernel when the process ends.

@@ -55,7 +55,8 @@ func BenchmarkLargeRepository(b *testing.B) {
 
 	b.ReportMetric(m.counts.Serving.Seconds(), "registry-serving-s")
 	b.ReportMetric(float64(m.counts.TagList), "tag-pages")
-	t := m.table(b, fmt.Sprintf("%d tags in one repository, 3 × registry_latest_tag", largeRepoTags))
+	m.report(b)
+	t := m.table(fmt.Sprintf("%d tags in one repository, 3 × registry_latest_tag", largeRepoTags))
 	t.add("wall time", seconds(m.plan), "–")
 	t.add("of which the in-process registry answering", seconds(m.counts.Serving), "–")
 	t.add("tag-list pages (minimum "+fmt.Sprint(tagPages(largeRepoTags))+")", count(m.counts.TagList), "–")

@@ -45,7 +45,8 @@ func BenchmarkManyDataSources(b *testing.B) {
 	if m.counts.Total() != minimum {
 		b.Errorf("the plan made %d requests, want %d", m.counts.Total(), minimum)
 	}
-	t := m.table(b, fmt.Sprintf("%d registry_latest_tag over %d repositories of %d tags", len(lookups), manyRepos, manyTags))
+	m.report(b)
+	t := m.table(fmt.Sprintf("%d registry_latest_tag over %d repositories of %d tags", len(lookups), manyRepos, manyTags))
 	t.add(fmt.Sprintf("wall time, -parallelism=%d", wideParallelism), seconds(m.plan), "–")
 	t.add("of which the in-process registry answering", seconds(m.counts.Serving), "–")
 	t.add("**requests** (1 ping, 1 page per repository, 1 HEAD per distinct tag)", count(m.counts.Total()), count(minimum))

@@ -351,8 +351,9 @@ func (r *workloadRun) table(lookups int) *table {
 	t.add(fmt.Sprintf("median plan, -parallelism=%d − empty plan (target ≤ 0.5 s)", wideParallelism), seconds(r.medianWide-r.medianEmpty), "–", "–")
 	rtt := addedLatency + r.provider.Serving/time.Duration(max(r.provider.Total(), 1))
 	for _, p := range []int{terraformParallelism, wideParallelism} {
-		t.add(fmt.Sprintf("floor of %d read slots: these requests at %v each, reads in random order (median of %d orders)", p, rtt.Round(time.Millisecond), floorTrials),
-			"–", "–", seconds(schedulingFloor(r.lookups, tagPages(workloadTags), rtt, p)))
+		t.add(fmt.Sprintf("model of %d read slots: these requests at %v each (%v added + the registry's mean), reads in random order (median of %d orders)",
+			p, rtt.Round(time.Millisecond), addedLatency, slotModelOrders),
+			"–", "–", seconds(slotModel(r.lookups, tagPages(workloadTags), rtt, p)))
 	}
 	t.add("requests in flight, per 50 ms (first plan)", r.provider.InFlight(50*time.Millisecond), "–", "–")
 	t.add(fmt.Sprintf("requests in flight, per 50 ms (-parallelism=%d)", wideParallelism), r.wideCounts.InFlight(50*time.Millisecond), "–", "–")

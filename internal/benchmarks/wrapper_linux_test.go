@@ -146,17 +146,21 @@ func measureRSS(b *testing.B, name string, proxy *registrytest.LatencyProxy, loo
 	return m
 }
 
-// table fails the benchmark when the peak RSS is over its target, reports
-// the figures that both memory benchmarks print, and returns
-// their table, headed by what was planned, with its first row: the peak RSS
-// against its target.
-func (m rssPlan) table(b *testing.B, what string) *table {
+// report fails the benchmark when the peak RSS is over its target, and
+// reports the figures that both memory benchmarks print.
+func (m rssPlan) report(b *testing.B) {
+	b.Helper()
 	if m.peak > rssTarget {
 		b.Errorf("the provider's peak RSS, %.1f MiB, is over the target of %d MiB", float64(m.peak)/(1<<20), rssTarget>>20)
 	}
 	b.ReportMetric(float64(m.peak)/(1<<20), "peak-RSS-MiB")
 	b.ReportMetric(m.plan.Seconds(), "plan-s")
 	b.ReportMetric(float64(m.counts.Total()), "requests")
+}
+
+// table returns the memory benchmarks' table, headed by what was planned,
+// with its first row: the peak RSS against its target.
+func (m rssPlan) table(what string) *table {
 	t := &table{header: []string{what, "terraform plan", "target"}, right: []bool{false, true, true}}
 	t.add("provider peak RSS (VmHWM of the largest of "+fmt.Sprint(m.processes)+" provider processes)",
 		fmt.Sprintf("%.1f MiB", float64(m.peak)/(1<<20)), fmt.Sprintf("< %d MiB", rssTarget>>20))

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -47,9 +48,10 @@ func (b *dataSourceBase) ConfigValidators(context.Context) []datasource.ConfigVa
 	return []datasource.ConfigValidator{imageRegistryValidator}
 }
 
-// imageSchema is the schema of a data source that reads an image: the image
-// and registry arguments, with tagHint saying where a tag written into image
-// goes, and the data source's own attributes.
+// imageSchema is the schema of a data source that reads an image: the
+// data source's own attributes, to which it adds the image and registry
+// arguments (those two names are its), with tagHint saying where a tag
+// written into image goes.
 func imageSchema(tagHint, description string, attributes map[string]schema.Attribute) schema.Schema {
 	attributes["image"] = imageAttribute(tagHint)
 	attributes["registry"] = registryAttribute()
@@ -112,18 +114,18 @@ func pinnedRefAttribute() schema.StringAttribute {
 // the log, bounds ctx by the provider's timeout, and parses the image and
 // registry arguments, with tagHint saying where a tag written into image
 // goes. When ok is false the reason is in resp. The caller defers cancel.
-func (b *dataSourceBase) beginRead(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse, model imageModel, tagHint string) (_ context.Context, cancel context.CancelFunc, _ registry.Image, ok bool) {
-	cancel = func() {}
+func (b *dataSourceBase) beginRead(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse, model imageModel, tagHint string) (context.Context, context.CancelFunc, registry.Image, bool) {
+	noop := func() {}
 	if resp.Diagnostics.Append(req.Config.Get(ctx, model)...); resp.Diagnostics.HasError() {
-		return ctx, cancel, registry.Image{}, false
+		return ctx, noop, registry.Image{}, false
 	}
 	if b.data == nil {
 		resp.Diagnostics.Append(providerNotConfigured())
-		return ctx, cancel, registry.Image{}, false
+		return ctx, noop, registry.Image{}, false
 	}
 	ctx = tflog.MaskMessageStrings(ctx, b.data.secrets...)
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, b.data.secrets...)
-	ctx, cancel = context.WithTimeout(ctx, b.data.timeout)
+	ctx, cancel := context.WithTimeout(ctx, b.data.timeout)
 	img, ok := model.image().parse(tagHint, resp)
 	return ctx, cancel, img, ok
 }
@@ -152,7 +154,7 @@ func (a *imageArgs) image() *imageArgs { return a }
 
 // parse parses the image and registry arguments, reporting an error at the
 // attribute.
-func (a imageArgs) parse(tagHint string, resp *datasource.ReadResponse) (registry.Image, bool) {
+func (a *imageArgs) parse(tagHint string, resp *datasource.ReadResponse) (registry.Image, bool) {
 	img, err := parseImageArg(a.Image.ValueString(), a.Registry.ValueString(), tagHint)
 	if err != nil {
 		resp.Diagnostics.Append(invalidValue(path.Root("image"), "image", err))
@@ -209,6 +211,51 @@ func excludeAttribute() schema.ListAttribute {
 			return err
 		}})},
 	}
+}
+
+// ruleArgs are the filter, constraint and exclude arguments of the data
+// sources that select tags, embedded in their models.
+type ruleArgs struct {
+	Filter     types.String `tfsdk:"filter"`
+	Constraint types.String `tfsdk:"constraint"`
+	Exclude    types.List   `tfsdk:"exclude"`
+}
+
+// selection is what ruleArgs give, parsed: the filter and the rules that
+// choose among the tags it keeps.
+type selection struct {
+	filter *tagfilter.Filter
+	rules  tagfilter.Rules
+}
+
+// parse parses the filter, constraint and exclude arguments, each error at
+// its attribute.
+func (r ruleArgs) parse(ctx context.Context) (selection, diag.Diagnostics) {
+	var a selection
+	var diags diag.Diagnostics
+	var err error
+	if a.filter, err = filterOf(r.Filter); err != nil {
+		diags.Append(invalidValue(path.Root("filter"), "filter", err))
+	}
+	if !r.Constraint.IsNull() {
+		if a.rules.Constraint, err = tagfilter.ParseConstraint(r.Constraint.ValueString()); err != nil {
+			diags.Append(invalidValue(path.Root("constraint"), "constraint", err))
+		}
+	}
+	var patterns []string
+	diags.Append(r.Exclude.ElementsAs(ctx, &patterns, false)...)
+	if a.rules.Exclude, err = tagfilter.ParseExclude(patterns); err != nil {
+		diags.Append(invalidValue(path.Root("exclude"), "exclude pattern", err))
+	}
+	return a, diags
+}
+
+// filterOf returns the configured filter, or the default one.
+func filterOf(v types.String) (*tagfilter.Filter, error) {
+	if v.IsNull() {
+		return tagfilter.Default(), nil
+	}
+	return tagfilter.Parse(v.ValueString())
 }
 
 // The tag hints of the data sources: where a tag written into image goes.

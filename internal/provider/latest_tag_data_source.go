@@ -133,14 +133,6 @@ func (d *latestTagDataSource) ConfigValidators(context.Context) []datasource.Con
 	return []datasource.ConfigValidator{imageRegistryValidator, currentKeptValidator}
 }
 
-// filterOf returns the configured filter, or the default one.
-func filterOf(v types.String) (*tagfilter.Filter, error) {
-	if v.IsNull() {
-		return tagfilter.Default(), nil
-	}
-	return tagfilter.Parse(v.ValueString())
-}
-
 func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	defer recoverRead(resp)
 	var m latestTagModel
@@ -198,40 +190,9 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 // platform and min_age.
 const maxWalked = 20
 
-// ruleArgs are the filter, constraint and exclude arguments of the data
-// sources that select tags, embedded in their models.
-type ruleArgs struct {
-	Filter     types.String `tfsdk:"filter"`
-	Constraint types.String `tfsdk:"constraint"`
-	Exclude    types.List   `tfsdk:"exclude"`
-}
-
-// parse parses the filter, constraint and exclude arguments, each error at
-// its attribute.
-func (r ruleArgs) parse(ctx context.Context) (latestTagArgs, diag.Diagnostics) {
-	var a latestTagArgs
-	var diags diag.Diagnostics
-	var err error
-	if a.filter, err = filterOf(r.Filter); err != nil {
-		diags.Append(invalidValue(path.Root("filter"), "filter", err))
-	}
-	if !r.Constraint.IsNull() {
-		if a.rules.Constraint, err = tagfilter.ParseConstraint(r.Constraint.ValueString()); err != nil {
-			diags.Append(invalidValue(path.Root("constraint"), "constraint", err))
-		}
-	}
-	var patterns []string
-	diags.Append(r.Exclude.ElementsAs(ctx, &patterns, false)...)
-	if a.rules.Exclude, err = tagfilter.ParseExclude(patterns); err != nil {
-		diags.Append(invalidValue(path.Root("exclude"), "exclude pattern", err))
-	}
-	return a, diags
-}
-
 // latestTagArgs are a read's arguments, parsed.
 type latestTagArgs struct {
-	filter   *tagfilter.Filter
-	rules    tagfilter.Rules
+	selection
 	current  string
 	platform *registry.Platform
 	minAge   time.Duration
@@ -242,7 +203,8 @@ func (a latestTagArgs) walks() bool { return a.platform != nil || a.minAge > 0 }
 
 // args parses the model's arguments, reporting each error at its attribute.
 func (m *latestTagModel) args(ctx context.Context) (latestTagArgs, diag.Diagnostics) {
-	a, diags := m.ruleArgs.parse(ctx)
+	sel, diags := m.ruleArgs.parse(ctx)
+	a := latestTagArgs{selection: sel}
 	var err error
 	a.current = m.Current.ValueString()
 	if !m.Current.IsNull() && m.Variant.ValueString() != "any" {

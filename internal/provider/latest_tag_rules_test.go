@@ -192,7 +192,7 @@ func TestLeftBehind(t *testing.T) {
 		{"1.27.3-alpine", []string{"1.27.3-alpine", "1.28.0-alpine", "2.0.0"}, false}, // its own shape moves
 		{"1.27.3-alpine", []string{"1.27.3-alpine", "1.28.0"}, true},
 	} {
-		a := latestTagArgs{filter: f, current: tt.current, rules: tagfilter.Rules{Shape: tagfilter.Shape(tt.current)}}
+		a := latestTagArgs{selection: selection{filter: f, rules: tagfilter.Rules{Shape: tagfilter.Shape(tt.current)}}, current: tt.current}
 		sel := f.SelectWith(tt.tags, a.rules, 1)
 		if got := a.leftBehind(sel); got != tt.want {
 			t.Errorf("current %q among %q: left behind %v, want %v (%+v)", tt.current, tt.tags, got, tt.want, sel)

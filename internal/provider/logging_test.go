@@ -27,6 +27,9 @@ func TestQuietLogs(t *testing.T) {
 		{"TF_LOG_PROVIDER", []string{"TF_LOG_PROVIDER=debug"}, nil},
 		{"the provider's own level", []string{"TF_LOG_PROVIDER_REGISTRY=debug"}, nil},
 		{"the SDK's level", []string{"TF_LOG_SDK_FRAMEWORK=trace"}, nil},
+		{"Windows spelling", []string{"tf_log=debug"}, nil},
+		{"Windows spelling, the provider's level", []string{"Tf_Log_Provider_Registry=debug"}, nil},
+		{"a parent's trace log", []string{"TF_TEMP_LOG_PATH=/tmp/crash.log"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -164,6 +164,7 @@ func FuzzParseVersion(f *testing.F) {
 }
 
 func checkParseVersion(t *testing.T, text string) {
+	t.Helper()
 	got, gotErr := parseVersion(text)
 	want, wantErr := semver.NewVersion(text)
 	switch {

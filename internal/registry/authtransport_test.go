@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
 
@@ -136,20 +138,15 @@ func TestSharedTokenRefresh(t *testing.T) {
 	}
 	reg.expired.Store(true)
 	const requests = 16
-	var wg sync.WaitGroup
-	errs := make(chan error, requests)
+	var g errgroup.Group
 	for i := range requests {
-		wg.Go(func() {
+		g.Go(func() error {
 			_, err := c.Digest(t.Context(), img, fmt.Sprintf("t%d", i))
-			errs <- err
+			return err
 		})
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Error(err)
-		}
+	if err := g.Wait(); err != nil {
+		t.Error(err)
 	}
 	if got := reg.tokens.Load(); got != 2 {
 		t.Errorf("token requests = %d, want 2 (one, then one shared refresh)", got)

@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
@@ -58,28 +59,25 @@ func TestClientReadsOnce(t *testing.T) {
 	img := mustImage(t, reg.Host+"/acme/app")
 
 	const askers = 20
-	var wg sync.WaitGroup
-	errs := make(chan error, 2*askers)
+	var g errgroup.Group
 	for range askers {
-		wg.Go(func() {
+		g.Go(func() error {
 			list, err := c.ListTags(t.Context(), img)
 			if err == nil && len(list.Tags) != 3 {
-				err = fmt.Errorf("got %d tags, want 3", len(list.Tags))
+				return fmt.Errorf("got %d tags, want 3", len(list.Tags))
 			}
-			errs <- err
+			if err != nil {
+				return err
+			}
 			d, err := c.Digest(t.Context(), img, "2.0")
 			if err == nil && d.Digest != digests["2.0"].String() {
-				err = fmt.Errorf("digest %s, want %s", d.Digest, digests["2.0"])
+				return fmt.Errorf("digest %s, want %s", d.Digest, digests["2.0"])
 			}
-			errs <- err
+			return err
 		})
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := c.ListTags(t.Context(), img); err != nil {
 		t.Fatal(err)

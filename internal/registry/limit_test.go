@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // TestConcurrencyBound: no more than MaxConcurrentRequests requests are in
@@ -33,17 +35,15 @@ func TestConcurrencyBound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	errs := make(chan error, 30)
+	var g errgroup.Group
 	for i := range 30 {
-		go func() {
+		g.Go(func() error {
 			_, err := c.Digest(t.Context(), img, fmt.Sprintf("t%d", i))
-			errs <- err
-		}()
+			return err
+		})
 	}
-	for range 30 {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
-		}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
 	}
 	if p := peak.Load(); p > 3 || p < 2 {
 		t.Errorf("peak requests in flight = %d, want at most 3 (and more than 1)", p)

@@ -69,20 +69,11 @@ func TestDistributionTLSBasicAuth(t *testing.T) {
 	}
 	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
 	ref := reference(t, r, "team/app", "1.0.0")
-	for _, tc := range []struct {
-		name string
-		auth authn.Authenticator
-		want int
-	}{
+	checkAuth(t, ref, tr, []authCase{
 		{"anonymous", authn.Anonymous, http.StatusUnauthorized},
 		{"wrong password", &authn.Basic{Username: "alice", Password: "wrong"}, http.StatusUnauthorized},
 		{"right password", &authn.Basic{Username: "alice", Password: "s3cret"}, http.StatusOK},
-	} {
-		_, err := remote.Head(ref, remote.WithTransport(tr), remote.WithAuth(tc.auth), remote.WithContext(t.Context()))
-		if got := status(err); got != tc.want {
-			t.Errorf("%s: HEAD %s: %v, want status %d", tc.name, ref, err, tc.want)
-		}
-	}
+	})
 
 	// Without the CA, the certificate is not trusted.
 	if _, err := remote.Head(ref, remote.WithAuth(r.Auth()), remote.WithContext(t.Context())); err == nil {
@@ -129,22 +120,13 @@ func TestDistributionTokenAuth(t *testing.T) {
 				t.Errorf("Scopes() = %q, want repository:team/app:pull among them", scopes)
 			}
 
-			for _, auth := range []struct {
-				name string
-				auth authn.Authenticator
-				want int
-			}{
+			checkAuth(t, ref, r.Transport(), []authCase{
 				{"anonymous", authn.Anonymous, http.StatusUnauthorized},
 				{"wrong password", &authn.Basic{Username: "carol", Password: "wrong"}, http.StatusUnauthorized},
 				{"other user", &authn.Basic{Username: "carol", Password: "pw-carol"}, http.StatusOK},
 				{"refresh token", authn.FromConfig(authn.AuthConfig{IdentityToken: r.Token.RefreshToken("carol")}), http.StatusOK},
 				{"unknown refresh token", authn.FromConfig(authn.AuthConfig{IdentityToken: "nope"}), http.StatusUnauthorized},
-			} {
-				_, err := remote.Head(ref, remote.WithTransport(r.Transport()), remote.WithAuth(auth.auth), remote.WithContext(t.Context()))
-				if got := status(err); got != auth.want {
-					t.Errorf("%s: HEAD %s: %v, want status %d", auth.name, ref, err, auth.want)
-				}
-			}
+			})
 		})
 	}
 }
@@ -393,6 +375,26 @@ func getTags(t *testing.T, r *registrytest.Registry, path string) (tags []string
 
 // status returns the HTTP status of a go-containerregistry error, 200 for
 // no error and 0 for an error without one.
+// authCase is a set of credentials, and the status that a HEAD with them
+// must get.
+type authCase struct {
+	name string
+	auth authn.Authenticator
+	want int
+}
+
+// checkAuth sends a HEAD of ref through tr with the credentials of each
+// case, and checks its status.
+func checkAuth(t *testing.T, ref name.Tag, tr http.RoundTripper, cases []authCase) {
+	t.Helper()
+	for _, tc := range cases {
+		_, err := remote.Head(ref, remote.WithTransport(tr), remote.WithAuth(tc.auth), remote.WithContext(t.Context()))
+		if got := status(err); got != tc.want {
+			t.Errorf("%s: HEAD %s: %v, want status %d", tc.name, ref, err, tc.want)
+		}
+	}
+}
+
 func status(err error) int {
 	if err == nil {
 		return http.StatusOK

@@ -52,38 +52,45 @@ func keyOf(f *Filter, tag string) []byte {
 	return appendKey(nil, v, tag)
 }
 
+// eachPropertyFilter runs check on each filter of propertyFilters, in
+// parallel subtests, with a random source made from seed and the filter.
+func eachPropertyFilter(t *testing.T, seed uint64, check func(t *testing.T, f *Filter, rng *rand.Rand)) {
+	t.Helper()
+	for _, expr := range propertyFilters {
+		t.Run(expr, func(t *testing.T) {
+			t.Parallel()
+			check(t, mustParse(t, expr), rand.New(rand.NewPCG(seed, uint64(len(expr)))))
+		})
+	}
+}
+
 // TestPropertyStrictTotalOrder checks on random tags that Compare is a
 // strict total order (antisymmetric, transitive, 0 only for equal tags) and
 // that the sort keys order kept tags exactly as Compare does.
 func TestPropertyStrictTotalOrder(t *testing.T) {
 	t.Parallel()
-	for _, expr := range propertyFilters {
-		t.Run(expr, func(t *testing.T) {
-			t.Parallel()
-			f := mustParse(t, expr)
-			rng := rand.New(rand.NewPCG(2, uint64(len(expr))))
-			for range 20000 {
-				a, b, c := randomTag(rng), randomTag(rng), randomTag(rng)
-				ab, ba := sign(f.Compare(a, b)), sign(f.Compare(b, a))
-				if ab != -ba {
-					t.Fatalf("Compare(%q, %q) = %d but Compare(%q, %q) = %d", a, b, ab, b, a, ba)
-				}
-				if (ab == 0) != (a == b) {
-					t.Fatalf("Compare(%q, %q) = %d", a, b, ab)
-				}
-				bc, ac := sign(f.Compare(b, c)), sign(f.Compare(a, c))
-				if ab > 0 && bc > 0 && ac <= 0 || ab < 0 && bc < 0 && ac >= 0 {
-					t.Fatalf("not transitive: %q, %q, %q give %d, %d, %d", a, b, c, ab, bc, ac)
-				}
-				ka, kb := keyOf(f, a), keyOf(f, b)
-				if ka != nil && kb != nil {
-					if got := sign(bytes.Compare(ka, kb)); got != ab {
-						t.Fatalf("keys order %q, %q as %d, Compare as %d (keys %x, %x)", a, b, got, ab, ka, kb)
-					}
+	eachPropertyFilter(t, 2, func(t *testing.T, f *Filter, rng *rand.Rand) {
+		for range 20000 {
+			a, b, c := randomTag(rng), randomTag(rng), randomTag(rng)
+			ab, ba := sign(f.Compare(a, b)), sign(f.Compare(b, a))
+			if ab != -ba {
+				t.Fatalf("Compare(%q, %q) = %d but Compare(%q, %q) = %d", a, b, ab, b, a, ba)
+			}
+			if (ab == 0) != (a == b) {
+				t.Fatalf("Compare(%q, %q) = %d", a, b, ab)
+			}
+			bc, ac := sign(f.Compare(b, c)), sign(f.Compare(a, c))
+			if ab > 0 && bc > 0 && ac <= 0 || ab < 0 && bc < 0 && ac >= 0 {
+				t.Fatalf("not transitive: %q, %q, %q give %d, %d, %d", a, b, c, ab, bc, ac)
+			}
+			ka, kb := keyOf(f, a), keyOf(f, b)
+			if ka != nil && kb != nil {
+				if got := sign(bytes.Compare(ka, kb)); got != ab {
+					t.Fatalf("keys order %q, %q as %d, Compare as %d (keys %x, %x)", a, b, got, ab, ka, kb)
 				}
 			}
-		})
-	}
+		}
+	})
 }
 
 // TestPropertySort checks that Sort keeps exactly the distinct tags the
@@ -91,62 +98,57 @@ func TestPropertyStrictTotalOrder(t *testing.T) {
 // the input, and that Select agrees with it.
 func TestPropertySort(t *testing.T) {
 	t.Parallel()
-	for _, expr := range propertyFilters {
-		t.Run(expr, func(t *testing.T) {
-			t.Parallel()
-			f := mustParse(t, expr)
-			rng := rand.New(rand.NewPCG(3, uint64(len(expr))))
-			for range 300 {
-				tags := randomTags(rng, rng.IntN(60))
-				tags = append(tags, tags[:len(tags)/4]...) // duplicates
-				sorted := f.Sort(tags)
+	eachPropertyFilter(t, 3, func(t *testing.T, f *Filter, rng *rand.Rand) {
+		for range 300 {
+			tags := randomTags(rng, rng.IntN(60))
+			tags = append(tags, tags[:len(tags)/4]...) // duplicates
+			sorted := f.Sort(tags)
 
-				var kept []string
-				for _, tag := range tags {
-					if f.Keep(tag) && !slices.Contains(kept, tag) {
-						kept = append(kept, tag)
-					}
-				}
-				if len(sorted) != len(kept) {
-					t.Fatalf("Sort(%q) = %q, want the %d kept tags %q", tags, sorted, len(kept), kept)
-				}
-				for _, tag := range kept {
-					if !slices.Contains(sorted, tag) {
-						t.Fatalf("Sort(%q) = %q misses %q", tags, sorted, tag)
-					}
-				}
-				for i := 1; i < len(sorted); i++ {
-					if f.Compare(sorted[i-1], sorted[i]) <= 0 {
-						t.Fatalf("Sort(%q) = %q: %q is not newer than %q", tags, sorted, sorted[i-1], sorted[i])
-					}
-				}
-
-				shuffled := slices.Clone(tags)
-				rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
-				if again := f.Sort(shuffled); !slices.Equal(again, sorted) {
-					t.Fatalf("Sort depends on the input order:\n%q gives %q\n%q gives %q", tags, sorted, shuffled, again)
-				}
-
-				k := rng.IntN(8)
-				s := f.Select(shuffled, nil, k)
-				wantCandidates := sorted[:min(k, len(sorted))]
-				if k == 0 {
-					wantCandidates = nil
-				}
-				want := Selection{
-					Listed: countDistinct(tags), Kept: len(sorted),
-					RejectedByFilter: countDistinct(tags) - len(sorted), Candidates: wantCandidates,
-				}
-				if len(sorted) > 0 {
-					want.Tag = sorted[0]
-					want.Version, _ = f.VersionText(sorted[0])
-				}
-				if !equalSelections(s, want) {
-					t.Fatalf("Select(%q, %d) =\n%+v, want\n%+v", shuffled, k, s, want)
+			var kept []string
+			for _, tag := range tags {
+				if f.Keep(tag) && !slices.Contains(kept, tag) {
+					kept = append(kept, tag)
 				}
 			}
-		})
-	}
+			if len(sorted) != len(kept) {
+				t.Fatalf("Sort(%q) = %q, want the %d kept tags %q", tags, sorted, len(kept), kept)
+			}
+			for _, tag := range kept {
+				if !slices.Contains(sorted, tag) {
+					t.Fatalf("Sort(%q) = %q misses %q", tags, sorted, tag)
+				}
+			}
+			for i := 1; i < len(sorted); i++ {
+				if f.Compare(sorted[i-1], sorted[i]) <= 0 {
+					t.Fatalf("Sort(%q) = %q: %q is not newer than %q", tags, sorted, sorted[i-1], sorted[i])
+				}
+			}
+
+			shuffled := slices.Clone(tags)
+			rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+			if again := f.Sort(shuffled); !slices.Equal(again, sorted) {
+				t.Fatalf("Sort depends on the input order:\n%q gives %q\n%q gives %q", tags, sorted, shuffled, again)
+			}
+
+			k := rng.IntN(8)
+			s := f.Select(shuffled, nil, k)
+			wantCandidates := sorted[:min(k, len(sorted))]
+			if k == 0 {
+				wantCandidates = nil
+			}
+			want := Selection{
+				Listed: countDistinct(tags), Kept: len(sorted),
+				RejectedByFilter: countDistinct(tags) - len(sorted), Candidates: wantCandidates,
+			}
+			if len(sorted) > 0 {
+				want.Tag = sorted[0]
+				want.Version, _ = f.VersionText(sorted[0])
+			}
+			if !equalSelections(s, want) {
+				t.Fatalf("Select(%q, %d) =\n%+v, want\n%+v", shuffled, k, s, want)
+			}
+		}
+	})
 }
 
 // TestPropertyConstraintSelect checks that Select with a constraint picks the

@@ -130,6 +130,21 @@ func (b *dataSourceBase) beginRead(ctx context.Context, req datasource.ReadReque
 	return ctx, cancel, img, ok
 }
 
+// listTags reads the image's tag list once the arguments parsed with
+// argDiags, which it adds to resp, are free of errors; ok is false when the
+// read cannot go on, the reason in resp.
+func (b *dataSourceBase) listTags(ctx context.Context, img registry.Image, argDiags diag.Diagnostics, resp *datasource.ReadResponse) (*registry.TagList, bool) {
+	if resp.Diagnostics.Append(argDiags...); resp.Diagnostics.HasError() {
+		return nil, false
+	}
+	list, err := b.data.client.ListTags(ctx, img)
+	if err != nil {
+		resp.Diagnostics.Append(cannotListTags(err))
+		return nil, false
+	}
+	return list, true
+}
+
 // warnRateLimit adds a warning to the plan when a registry the image was
 // read from reported that few requests remain before its rate limit.
 func (b *dataSourceBase) warnRateLimit(img registry.Image, resp *datasource.ReadResponse) {

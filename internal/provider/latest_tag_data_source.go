@@ -142,12 +142,8 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 	a, diags := m.args(ctx)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-		return
-	}
-	list, err := d.data.client.ListTags(ctx, img)
-	if err != nil {
-		resp.Diagnostics.Append(cannotListTags(err))
+	list, ok := d.listTags(ctx, img, diags, resp)
+	if !ok {
 		return
 	}
 	shown := candidatesShown

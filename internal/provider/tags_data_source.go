@@ -72,12 +72,8 @@ func (d *tagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		return
 	}
 	a, diags := m.ruleArgs.parse(ctx)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-		return
-	}
-	list, err := d.data.client.ListTags(ctx, img)
-	if err != nil {
-		resp.Diagnostics.Append(cannotListTags(err))
+	list, ok := d.listTags(ctx, img, diags, resp)
+	if !ok {
 		return
 	}
 	sel := a.filter.SelectWith(list.Tags, a.rules, max(len(list.Tags), 1))

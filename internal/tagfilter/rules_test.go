@@ -133,10 +133,9 @@ func TestRuleOrder(t *testing.T) {
 	}
 	tags := []string{"sha256-" + hex64 + ".sig", "latest", "1.2.3", "1.2.4-perl", "1.2.4-alpine", "1.2.4-rc1", "1.2.4", "2.0.0"}
 	s := mustParse(t, "semver()").SelectWith(tags, Rules{Exclude: exclude, Shape: Shape("1.2.0"), Constraint: mustConstraint(t, "~1.2")}, 5)
-	want := Selection{Tag: "1.2.4", Listed: 8, Kept: 1, RejectedByFilter: 2, RejectedByCosign: 1, RejectedByExclude: 2, RejectedByVariant: 2, RejectedByConstraint: 1}
-	if s.Tag != want.Tag || s.Listed != want.Listed || s.Kept != want.Kept || s.RejectedByFilter != want.RejectedByFilter ||
-		s.RejectedByCosign != want.RejectedByCosign || s.RejectedByExclude != want.RejectedByExclude ||
-		s.RejectedByVariant != want.RejectedByVariant || s.RejectedByConstraint != want.RejectedByConstraint {
+	want := Selection{Tag: "1.2.4", Version: "1.2.4", Listed: 8, Kept: 1, RejectedByFilter: 2, RejectedByCosign: 1, RejectedByExclude: 2,
+		RejectedByVariant: 2, RejectedByConstraint: 1, OtherShape: "1.2.4-rc1", Candidates: []string{"1.2.4"}}
+	if !equalSelections(s, want) {
 		t.Errorf("SelectWith = %+v, want %+v", s, want)
 	}
 }

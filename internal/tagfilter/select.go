@@ -118,14 +118,14 @@ func (f *Filter) SelectWith(tags []string, r Rules, candidates int) Selection {
 		constrained := text
 		if r.Shape != "" {
 			constrained, _ = splitVersion(text)
-		}
-		if r.Shape != "" && Shape(tag) != r.Shape {
-			s.RejectedByVariant++
-			if r.Constraint.Check(constrained) {
-				scratch = appendKey(scratch[:0], text, tag)
-				other.offer(scratch, tag, text)
+			if Shape(tag) != r.Shape {
+				s.RejectedByVariant++
+				if r.Constraint.Check(constrained) {
+					scratch = appendKey(scratch[:0], text, tag)
+					other.offer(scratch, tag, text)
+				}
+				continue
 			}
-			continue
 		}
 		if !r.Constraint.Check(constrained) {
 			s.RejectedByConstraint++

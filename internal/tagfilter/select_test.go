@@ -1,6 +1,7 @@
 package tagfilter
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -24,7 +25,7 @@ func TestSelect(t *testing.T) {
 			name: "counts", filter: "semver()",
 			tags:       []string{"1.0", "1.0", "1.1", "latest", sig, "2.0-rc1", "latest"},
 			constraint: stable, candidates: 3,
-			want: Selection{Tag: "1.1", Version: "1.1", Listed: 5, Kept: 2, RejectedByFilter: 2,
+			want: Selection{Tag: "1.1", Version: "1.1", Listed: 5, Kept: 2, RejectedByFilter: 2, RejectedByCosign: 1,
 				RejectedByConstraint: 1, Candidates: []string{"1.1", "1.0"}},
 		},
 		{
@@ -82,8 +83,10 @@ func TestSelectFindsTheEmptyTag(t *testing.T) {
 	}
 }
 
+// equalSelections reports whether two selections have the same fields, the
+// candidates compared as lists.
 func equalSelections(a, b Selection) bool {
-	return a.Tag == b.Tag && a.Version == b.Version && a.Listed == b.Listed && a.Kept == b.Kept &&
-		a.RejectedByFilter == b.RejectedByFilter && a.RejectedByConstraint == b.RejectedByConstraint &&
-		slices.Equal(a.Candidates, b.Candidates)
+	ca, cb := a.Candidates, b.Candidates
+	a.Candidates, b.Candidates = nil, nil
+	return reflect.DeepEqual(a, b) && slices.Equal(ca, cb)
 }

@@ -66,13 +66,6 @@ func Shape(tag string) string {
 	return b.String()
 }
 
-// NumericPart returns the numeric part of a version text: its leading run
-// of digits { "." digits }, after a leading "v" that a digit follows.
-func NumericPart(text string) string {
-	nums, _ := splitVersion(stripV(text))
-	return nums
-}
-
 // splitVersion splits a version text, already without its leading "v", into
 // its numeric part (the longest leading run of digits { "." digits }) and its
 // suffix (the rest).

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -77,8 +76,8 @@ func validTags(tags []string) []string {
 
 // tagArg checks a tag argument at index.
 func tagArg(index int64, name, tag string) *function.FuncError {
-	if !registry.ValidTag(tag) {
-		return function.NewArgumentFuncError(index, fmt.Sprintf("%s %q is not a valid tag: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'", name, tag))
+	if err := registry.CheckTag(name, tag); err != nil {
+		return function.NewArgumentFuncError(index, err.Error())
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -42,7 +41,7 @@ func (d *imageDigestDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				Optional: true,
 				MarkdownDescription: "The tag to read: a moving tag such as `latest`, `stable` or `v3.2`, or any other tag. " +
 					"Defaults to `latest`. Give it here, not inside `image`.",
-				Validators: []validator.String{parsed{what: "tag", parse: checkTag}},
+				Validators: []validator.String{parsed{what: "tag", parse: func(s string) error { return registry.CheckTag("tag", s) }}},
 			},
 			"platform": schema.StringAttribute{
 				Optional: true,
@@ -61,13 +60,6 @@ func (d *imageDigestDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"image_ref":  imageRefAttribute(),
 			"pinned_ref": pinnedRefAttribute(),
 		})
-}
-
-func checkTag(s string) error {
-	if !registry.ValidTag(s) {
-		return fmt.Errorf("tag %q is not a valid tag: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'", s)
-	}
-	return nil
 }
 
 func (d *imageDigestDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

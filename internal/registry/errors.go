@@ -179,7 +179,7 @@ func (e *TagInImageError) Error() string {
 
 // ErrInvalidTag is a tag that is not a valid tag ([ValidTag]): it is never
 // sent to a registry.
-var ErrInvalidTag = errors.New("the tag is not a valid tag: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'")
+var ErrInvalidTag = errors.New("the tag is not a valid tag: " + tagRule)
 
 // StatusError is an answer with an HTTP status other than the one asked
 // for: the status, and what the registry said of it, shortened, so that no

@@ -35,7 +35,7 @@ func ParseReference(ref string) (Reference, error) {
 	if i := strings.LastIndexByte(rest, ':'); i > strings.LastIndexByte(rest, '/') {
 		out.Tag, rest = rest[i+1:], rest[:i]
 		if !ValidTag(out.Tag) {
-			return Reference{}, fmt.Errorf("reference %q has the tag %q, which is not a valid tag: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'", ref, out.Tag)
+			return Reference{}, fmt.Errorf("reference %q has the tag %q, which is not a valid tag: %s", ref, out.Tag, tagRule)
 		}
 	}
 	img, err := ParseImage(rest, "")

@@ -50,7 +50,7 @@ type Client struct {
 	http     http.RoundTripper
 	keychain *keychain
 	limits   *rateLimits
-	insecure map[string]bool
+	insecure insecureHosts
 	mirrors  map[string][]string
 	log      LogFunc
 
@@ -64,7 +64,7 @@ type Client struct {
 
 // New builds a Client.
 func New(o Options) (*Client, error) {
-	insecure := make(map[string]bool, len(o.Insecure))
+	insecure := make(insecureHosts, len(o.Insecure))
 	for _, h := range o.Insecure {
 		if err := CheckRegistryHost(h); err != nil {
 			return nil, &OptionError{Field: "Insecure", Err: err}

@@ -34,7 +34,7 @@ func rootCAs(caFile string) (*x509.CertPool, error) {
 // keep-alive, the extra CAs, TLS verification skipped only for hosts listed
 // as insecure, and plain HTTP refused to any host that is neither loopback
 // nor listed.
-func newHostTransport(insecure map[string]bool, roots *x509.CertPool) http.RoundTripper {
+func newHostTransport(insecure insecureHosts, roots *x509.CertPool) http.RoundTripper {
 	base := &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
 		DialContext: (&net.Dialer{
@@ -63,12 +63,22 @@ var _ http.RoundTripper = (*hostTransport)(nil)
 
 type hostTransport struct {
 	verified, unverified http.RoundTripper
-	insecure             map[string]bool
+	insecure             insecureHosts
 }
 
+// insecureHosts are the hosts listed as insecure, in canonical spelling.
+type insecureHosts map[string]bool
+
+// listed reports whether host is listed as insecure.
+func (h insecureHosts) listed(host string) bool { return h[CanonicalHost(host)] }
+
+// mayUseHTTP reports whether host may be reached over plain HTTP: it is
+// listed as insecure, or loopback.
+func (h insecureHosts) mayUseHTTP(host string) bool { return h.listed(host) || IsLoopback(host) }
+
 func (t *hostTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	listed := t.insecure[CanonicalHost(req.URL.Host)]
-	if req.URL.Scheme == "http" && !listed && !IsLoopback(req.URL.Host) {
+	listed := t.insecure.listed(req.URL.Host)
+	if req.URL.Scheme == "http" && !t.insecure.mayUseHTTP(req.URL.Host) {
 		return nil, fmt.Errorf("%w to %s: only loopback hosts and hosts listed as insecure may be reached over plain HTTP", ErrPlainHTTP, req.URL.Host)
 	}
 	if listed {

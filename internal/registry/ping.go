@@ -26,7 +26,7 @@ type pinged struct {
 func (c *Client) ping(ctx context.Context, host string) (pinged, error) {
 	p, _, err := c.pings.get(ctx, host, func(ctx context.Context) (pinged, error) {
 		p, err := c.pingScheme(ctx, host, "https")
-		if err != nil && c.mayUseHTTP(host) && ctx.Err() == nil && noHTTPSConnection(err) {
+		if err != nil && c.insecure.mayUseHTTP(host) && ctx.Err() == nil && noHTTPSConnection(err) {
 			c.log(ctx, "no HTTPS connection; trying plain HTTP", map[string]any{"registry": host, "error": err.Error()})
 			return c.pingScheme(ctx, host, "http")
 		}
@@ -56,11 +56,6 @@ func (c *Client) pingScheme(ctx context.Context, host, scheme string) (pinged, e
 		return pinged{scheme: scheme, challenge: ch}, nil
 	}
 	return pinged{}, checkStatus(resp, http.StatusOK)
-}
-
-// mayUseHTTP reports whether host may be reached over plain HTTP.
-func (c *Client) mayUseHTTP(host string) bool {
-	return c.insecure[CanonicalHost(host)] || IsLoopback(host)
 }
 
 // noHTTPSConnection reports whether err means that no HTTPS connection

@@ -206,7 +206,7 @@ const maxRetryAfter = 365 * 24 * 60 * 60
 // TOOMANYREQUESTS code or not, is a throttle that passes (GHCR, Quay and
 // Harbor send the standard code with Retry-After) and is retried.
 func pullLimit(req *http.Request, resp *http.Response) *PullLimitError {
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	remaining, _, _ := strings.Cut(resp.Header.Get("Ratelimit-Remaining"), ";")
 	lower := strings.ToLower(string(body))

@@ -149,7 +149,7 @@ func (c *Client) headDigest(ctx context.Context, img Image, tag string) (string,
 		// (containerd/containerd#3238, hashicorp/terraform-provider-docker#186).
 		c.log(ctx, "HEAD gave no digest; reading the manifest", map[string]any{"image": img.Name, "tag": tag})
 	}
-	m, err := s.manifest(ctx, tag)
+	m, err := c.cachedManifest(ctx, s, tag)
 	if err != nil {
 		return "", err
 	}
@@ -205,7 +205,7 @@ func (c *Client) platformDigest(ctx context.Context, img Image, tag string, p Pl
 	if err != nil {
 		return "", err
 	}
-	m, err := s.manifest(ctx, tag)
+	m, err := c.cachedManifest(ctx, s, tag)
 	if err != nil {
 		return "", err
 	}
@@ -215,11 +215,11 @@ func (c *Client) platformDigest(ctx context.Context, img Image, tag string, p Pl
 		if err != nil {
 			return "", fmt.Errorf("the index is not valid: %w", err)
 		}
+		if d := chooseImage(index, &p); d != nil {
+			return d.Digest.String(), nil
+		}
 		var found []string
 		for _, d := range index.Manifests {
-			if d.Platform != nil && p.matches(*d.Platform) {
-				return d.Digest.String(), nil
-			}
 			if d.Platform != nil && d.Platform.OS != "unknown" {
 				found = append(found, describePlatform(d.Platform))
 			}
@@ -230,20 +230,12 @@ func (c *Client) platformDigest(ctx context.Context, img Image, tag string, p Pl
 		if err != nil {
 			return "", fmt.Errorf("the manifest is not valid: %w", err)
 		}
-		raw, err := s.blob(ctx, im.Config.Digest)
+		cfg, err := c.cachedConfig(ctx, s, im.Config.Digest)
 		if err != nil {
-			return "", fmt.Errorf("cannot read the image's config: %w", err)
+			return "", err
 		}
-		cfg, err := v1.ParseConfigFile(bytes.NewReader(raw))
-		if err != nil {
-			return "", fmt.Errorf("the image's config is not valid: %w", err)
-		}
-		own := cfg.Platform()
-		if own == nil {
-			own = &v1.Platform{OS: cfg.OS, Architecture: cfg.Architecture, Variant: cfg.Variant}
-		}
-		if !p.matches(*own) {
-			return "", fmt.Errorf("the image is single-platform and its platform is %s, not %s; the platforms there are: %s", describePlatform(own), p, describePlatform(own))
+		if own := configPlatform(cfg); !p.matches(own) {
+			return "", fmt.Errorf("the image is single-platform and its platform is %s, not %s; the platforms there are: %s", describePlatform(&own), p, describePlatform(&own))
 		}
 		return m.digest, nil
 	}

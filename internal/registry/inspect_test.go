@@ -107,3 +107,29 @@ func TestInspect(t *testing.T) {
 		})
 	}
 }
+
+// TestPlatformDigestSharesReads: registry_image_digest with a platform and a
+// registry_latest_tag walk over the same tag read its manifest and config
+// once between them (Docker Hub counts each manifest GET as a pull).
+func TestPlatformDigestSharesReads(t *testing.T) {
+	t.Parallel()
+	reg := registrytest.NewInProcess(t)
+	img, err := registrytest.NewImage("linux/amd64", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg.Push(t, "team/app", "1.0", img)
+	proxy := registrytest.NewFaultProxy(t, reg)
+	c := newClient(t)
+	ref := mustImage(t, proxy.Host+"/team/app")
+	amd64 := Platform{OS: "linux", Architecture: "amd64"}
+	if _, err := c.PlatformDigest(t.Context(), ref, "1.0", amd64); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Inspect(t.Context(), ref, &TagList{}, "1.0", Want{Platform: &amd64, Created: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := proxy.Requests.Snapshot(), (registrytest.Counts{Ping: 1, ManifestGet: 1, Other: 1}); got != want {
+		t.Errorf("requests = %+v, want %+v", got, want)
+	}
+}

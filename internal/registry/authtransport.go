@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -24,6 +25,7 @@ type authTransport struct {
 	next   http.RoundTripper
 	host   string // the registry host, as in request URLs
 	scheme string // the scheme the registry answered its ping on
+	addr   string // the canonical address of the two (canonicalAddress)
 	scope  string
 	// creds returns the repository's credentials; they are looked up only
 	// once a challenge asks for them.
@@ -40,12 +42,12 @@ type authTransport struct {
 var _ http.RoundTripper = (*authTransport)(nil)
 
 func newAuthTransport(next http.RoundTripper, host string, p pinged, scope string, creds func(context.Context) (authn.Authenticator, error)) *authTransport {
-	return &authTransport{next: next, host: host, scheme: p.scheme, scope: scope, creds: creds,
-		challenge: p.challenge, refreshing: make(chan struct{}, 1)}
+	return &authTransport{next: next, host: host, scheme: p.scheme, addr: canonicalAddress(&url.URL{Scheme: p.scheme, Host: host}),
+		scope: scope, creds: creds, challenge: p.challenge, refreshing: make(chan struct{}, 1)}
 }
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if !sameHost(req.URL, t.host, t.scheme) {
+	if canonicalAddress(req.URL) != t.addr {
 		return t.next.RoundTrip(req)
 	}
 	resp, sent, gen, err := t.send(req)

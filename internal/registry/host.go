@@ -74,13 +74,12 @@ func canonicalAddress(u *url.URL) string {
 	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	port := u.Port()
 	if port == "" {
-		port = map[string]string{"https": "443", "http": "80"}[strings.ToLower(u.Scheme)]
+		switch strings.ToLower(u.Scheme) {
+		case "https":
+			port = "443"
+		case "http":
+			port = "80"
+		}
 	}
 	return net.JoinHostPort(host, port)
-}
-
-// sameHost reports whether a request URL goes to host (a registry host as
-// the client spells it) over scheme.
-func sameHost(u *url.URL, host, scheme string) bool {
-	return canonicalAddress(u) == canonicalAddress(&url.URL{Scheme: scheme, Host: host})
 }

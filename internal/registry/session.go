@@ -35,8 +35,9 @@ func (c *Client) newSession(ctx context.Context, img Image) (*session, error) {
 		return nil, err
 	}
 	scope := "repository:" + img.Repository + ":" + transport.PullScope
+	key := c.keychain.key(img)
 	rt := newAuthTransport(c.http, img.Registry, p, scope, func(ctx context.Context) (authn.Authenticator, error) {
-		auth, _, err := c.keychain.credentials(ctx, img)
+		auth, _, err := c.keychain.credentialsAt(ctx, key, img)
 		return auth, err
 	})
 	if p.challenge.scheme != "" {

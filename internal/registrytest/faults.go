@@ -175,32 +175,28 @@ func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
 	}
-	for k, vs := range resp.Header {
-		w.Header()[k] = vs
-	}
 	if f != nil {
 		for k, vs := range f.SetHeader {
-			w.Header()[http.CanonicalHeaderKey(k)] = vs
+			resp.Header[http.CanonicalHeaderKey(k)] = vs
 		}
 		for _, k := range f.DropHeader {
-			w.Header().Del(k)
+			resp.Header.Del(k)
 		}
 		if f.Rewrite != nil {
 			body = f.Rewrite(body)
 		}
 	}
-	if req.Method != http.MethodHead {
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	if f == nil || (!f.Truncate && f.Delay == 0) || req.Method == http.MethodHead {
+		write(w, req, resp, body)
+		return
 	}
+	// Half the body now, and the rest after the delay, or never.
+	for k, vs := range resp.Header {
+		w.Header()[k] = vs
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(resp.StatusCode)
-	if req.Method == http.MethodHead {
-		return
-	}
 	half := len(body) / 2
-	if f == nil || (!f.Truncate && f.Delay == 0) {
-		_, _ = w.Write(body)
-		return
-	}
 	_, _ = w.Write(body[:half])
 	if fl, ok := w.(http.Flusher); ok {
 		fl.Flush()

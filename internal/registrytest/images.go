@@ -53,27 +53,25 @@ func (r *Registry) PushImage(t testing.TB, repo, tag string, opts ...ImageOption
 	if err != nil {
 		t.Fatalf("registrytest: %v", err)
 	}
-	ref := r.tag(t, repo, tag)
-	if err := r.pusher(t).Push(t.Context(), ref, img); err != nil {
-		t.Fatalf("registrytest: pushing %s: %v", ref, err)
-	}
-	return digest(t, img)
+	return r.Push(t, repo, tag, img)
 }
 
 // Push pushes an image or index made with [NewImage] or [NewIndex] (and
 // changed as the test needs, with mutate) to repo:tag, and returns its
 // digest.
-func (r *Registry) Push(t testing.TB, repo, tag string, m remote.Taggable) v1.Hash {
+func (r *Registry) Push(t testing.TB, repo, tag string, m pushable) v1.Hash {
 	t.Helper()
 	ref := r.tag(t, repo, tag)
 	if err := r.pusher(t).Push(t.Context(), ref, m); err != nil {
 		t.Fatalf("registrytest: pushing %s: %v", ref, err)
 	}
-	d, ok := m.(interface{ Digest() (v1.Hash, error) })
-	if !ok {
-		t.Fatalf("registrytest: %T has no digest", m)
-	}
-	return digest(t, d)
+	return digest(t, m)
+}
+
+// pushable is an image or an index: what can be pushed, and has a digest.
+type pushable interface {
+	remote.Taggable
+	Digest() (v1.Hash, error)
 }
 
 // PushIndex pushes a multi-platform OCI image index to repo:tag, with one new
@@ -91,15 +89,7 @@ func (r *Registry) PushIndex(t testing.TB, repo, tag string, platforms ...string
 	for platform, img := range images {
 		perPlatform[platform] = digest(t, img)
 	}
-	ref := r.tag(t, repo, tag)
-	if err := r.pusher(t).Push(t.Context(), ref, idx); err != nil {
-		t.Fatalf("registrytest: pushing %s: %v", ref, err)
-	}
-	index, err = idx.Digest()
-	if err != nil {
-		t.Fatalf("registrytest: %v", err)
-	}
-	return index, perPlatform
+	return r.Push(t, repo, tag, idx), perPlatform
 }
 
 // PushTags pushes one linux/amd64 image per tag to repo and returns each

@@ -3,14 +3,15 @@ package benchmarks
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
 
-// workDir holds what is built once per run of the benchmarks: the provider
-// and crane binaries.
-var workDir string
+// provider is the provider, built once per run of the benchmarks into a
+// work directory removed at the end.
+var provider *registrytest.ProviderBuild
 
 func TestMain(m *testing.M) {
 	// Terraform starts this binary in place of the provider when a benchmark
@@ -24,7 +25,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	workDir = dir
+	provider = registrytest.NewProviderBuild(filepath.Join(dir, "provider"))
 	code := m.Run()
 	_ = os.RemoveAll(dir)
 	os.Exit(code)

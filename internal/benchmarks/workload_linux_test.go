@@ -193,8 +193,8 @@ func checkAnswers(b *testing.B, who string, lookups []lookup, got map[string]str
 // documentation. Run it once: -benchtime=1x.
 func BenchmarkPlanWorkload(b *testing.B) {
 	terraform := registrytest.TerraformPath(b)
-	providerDir := filepath.Dir(providerBinary(b))
-	crane := craneBinary(b)
+	providerDir := filepath.Dir(provider.Path(b))
+	crane := registrytest.Tool(b, "crane")
 
 	reg := registrytest.NewDistribution(b,
 		registrytest.WithTokenAuth(map[string]string{benchUser: benchPassword}),
@@ -268,7 +268,7 @@ func BenchmarkPlanWorkload(b *testing.B) {
 	r.minimum = protocolMinimum(lookups, workloadTags)
 	r.lookups = lookups
 	r.report(b)
-	r.table(len(lookups)).write(os.Stdout)
+	r.table().write(os.Stdout)
 }
 
 // median returns the median of ds.
@@ -314,9 +314,9 @@ func (r *workloadRun) report(b *testing.B) {
 	b.ReportMetric(r.plan.Seconds()/r.crane.Seconds(), "plan/crane")
 }
 
-func (r *workloadRun) table(lookups int) *table {
+func (r *workloadRun) table() *table {
 	t := &table{
-		header: []string{fmt.Sprintf("%d lookups, %d × %d tags, +%v per request", lookups, workloadRepos, workloadTags, addedLatency),
+		header: []string{fmt.Sprintf("%d lookups, %d × %d tags, +%v per request", len(r.lookups), workloadRepos, workloadTags, addedLatency),
 			"terraform plan", "crane, one at a time", "protocol minimum"},
 		right: []bool{false, true, true, true},
 	}

@@ -130,7 +130,7 @@ type rssPlan struct {
 // and returns the last plan's figures.
 func measureRSS(b *testing.B, name string, proxy *registrytest.LatencyProxy, lookups []lookup, extra ...string) rssPlan {
 	b.Helper()
-	wrapperDir, report, env := providerWrapper(b, providerBinary(b))
+	wrapperDir, report, env := providerWrapper(b, provider.Path(b))
 	ws := registrytest.NewWorkspace(b, registrytest.TerraformPath(b), wrapperDir, env...)
 	dir := ws.Config(b, name, providerBlock(proxy.Host, "", "")+dataSources(proxy.Host, lookups, false))
 	var m rssPlan

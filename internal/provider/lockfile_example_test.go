@@ -31,10 +31,7 @@ func TestLockfileExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	terraform := registrytest.TerraformPath(t)
-	provider, err := registrytest.BuildProvider(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	provider := testProvider.Path(t)
 	ws := registrytest.NewWorkspace(t, terraform, filepath.Dir(provider))
 	dir := ws.Config(t, "lockfile", string(example))
 	zero := "sha256:" + strings.Repeat("0", 64)

@@ -52,10 +52,7 @@ func TestProviderLog(t *testing.T) {
 	reg := registrytest.NewInProcess(t)
 	reg.PushTags(t, "team/app", "1.0.0", "1.1.0")
 	terraform := registrytest.TerraformPath(t)
-	provider, err := registrytest.BuildProvider(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	provider := testProvider.Path(t)
 	config := fmt.Sprintf(`
 terraform {
   required_providers {

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
@@ -11,7 +12,19 @@ import (
 // goes through; it refuses all but the test registries routed to it.
 var testProxy *registrytest.Proxy
 
+// testProvider is the provider binary, for the tests that run it under
+// Terraform: built once, into a directory removed at the end.
+var testProvider *registrytest.ProviderBuild
+
 func TestMain(m *testing.M) {
 	testProxy = registrytest.BlockInternet()
-	os.Exit(m.Run())
+	dir, err := os.MkdirTemp("", "registry-provider-tests-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	testProvider = registrytest.NewProviderBuild(dir)
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
 }

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -20,9 +21,9 @@ const (
 	// ProviderBinaryName is the executable Terraform looks for in a
 	// dev_overrides directory.
 	ProviderBinaryName = "terraform-provider-registry"
-	// CommandTimeout bounds every command [Run] runs: a build, a plan, one
+	// commandTimeout bounds every command [Run] runs: a build, a plan, one
 	// crane call.
-	CommandTimeout = 10 * time.Minute
+	commandTimeout = 10 * time.Minute
 	// planFile is where [Workspace.Plan] saves a plan, in the configuration's
 	// directory.
 	planFile = "plan.bin"
@@ -45,11 +46,39 @@ func TerraformPath(tb testing.TB) string {
 	return ""
 }
 
-// BuildProvider builds the provider from this repository, as `make build`
-// does, into dir, and returns the binary's path; dir is then what a
-// dev_overrides entry names. The build runs without the test proxy of
-// [BlockInternet], so that the go command may fetch modules.
-func BuildProvider(dir string) (string, error) {
+// ProviderBuild is the provider of this repository, built once per test
+// binary, on first use, however many tests ask for it.
+type ProviderBuild struct {
+	build func() (string, error)
+}
+
+// NewProviderBuild returns a ProviderBuild that builds into dir (made if
+// need be), which then holds the binary only, as a dev_overrides entry
+// wants: a directory that the test binary's TestMain removes at its end.
+func NewProviderBuild(dir string) *ProviderBuild {
+	return &ProviderBuild{build: sync.OnceValues(func() (string, error) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return "", err
+		}
+		return buildProvider(dir)
+	})}
+}
+
+// Path returns the provider binary's path, building it the first time; a
+// failed build fails the test.
+func (p *ProviderBuild) Path(tb testing.TB) string {
+	tb.Helper()
+	path, err := p.build()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+// buildProvider builds the provider from this repository, as `make build`
+// does, into dir, and returns the binary's path. The build runs without the
+// test proxy of [BlockInternet], so that the go command may fetch modules.
+func buildProvider(dir string) (string, error) {
 	root, err := repoRoot()
 	if err != nil {
 		return "", err
@@ -61,12 +90,12 @@ func BuildProvider(dir string) (string, error) {
 	return out, nil
 }
 
-// Run runs name with args in dir with env, within [CommandTimeout], and
+// Run runs name with args in dir with env, within commandTimeout, and
 // returns its combined output and wall time; an error carries the last 8 KiB
 // of the output. On Linux it runs in a process group of its own, which is
 // killed whole on timeout, so that no provider Terraform started outlives it.
 func Run(dir string, env []string, name string, args ...string) ([]byte, time.Duration, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), CommandTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
@@ -168,7 +197,7 @@ func (w *Workspace) Plan(tb testing.TB, dir string, extra ...string) time.Durati
 // saved in dir.
 func (w *Workspace) Show(tb testing.TB, dir string) []byte {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), CommandTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, w.terraform, "show", "-json", planFile)
 	cmd.Dir = dir

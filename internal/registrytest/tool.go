@@ -11,24 +11,13 @@ import (
 	"testing"
 )
 
-// BinaryEnv names the environment variable that gives the path of a
-// prebuilt distribution registry binary. When it is unset, [NewDistribution]
-// takes the one pinned in tools/go.mod; see [Tool].
-const BinaryEnv = "REGISTRYTEST_DISTRIBUTION_BIN"
-
-// toolEnv names, for a tool, the environment variable that may give the
-// path of a prebuilt binary instead.
-var toolEnv = map[string]string{"registry": BinaryEnv, "crane": "REGISTRYTEST_CRANE_BIN"}
-
 // toolsModule is the tools module's go.mod, relative to the repository root.
 var toolsModule = filepath.Join("tools", "go.mod")
 
 var tools sync.Map // name → func() (string, error)
 
 // Tool returns the path of a tool pinned in tools/go.mod ("registry" for
-// the CNCF distribution registry, "crane"): the path in its environment
-// variable when one is set (REGISTRYTEST_DISTRIBUTION_BIN,
-// REGISTRYTEST_CRANE_BIN), else the binary that
+// the CNCF distribution registry, "crane"): the binary that
 //
 //	go tool -modfile=tools/go.mod -n NAME
 //
@@ -37,14 +26,6 @@ var tools sync.Map // name → func() (string, error)
 // the test with the build's output.
 func Tool(t testing.TB, name string) string {
 	t.Helper()
-	if env := toolEnv[name]; env != "" {
-		if path := os.Getenv(env); path != "" {
-			if _, err := os.Stat(path); err != nil {
-				t.Fatalf("registrytest: %s: %v", env, err)
-			}
-			return path
-		}
-	}
 	v, _ := tools.LoadOrStore(name, sync.OnceValues(func() (string, error) { return goTool(name) }))
 	find, ok := v.(func() (string, error))
 	if !ok {

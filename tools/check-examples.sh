@@ -37,8 +37,7 @@ export TF_CLI_CONFIG_FILE=$WORK/terraformrc
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 unset TF_CLI_ARGS TF_CLI_ARGS_validate TF_CLI_ARGS_fmt TF_DATA_DIR
 
-mkdir -p "$WORK/bin"
-go build -o "$WORK/bin/terraform-provider-registry" .
+build_provider "$WORK/bin"
 dev_overrides_config "$WORK/bin" >"$TF_CLI_CONFIG_FILE"
 
 # other_providers DIR: the source addresses of the providers the
@@ -82,15 +81,7 @@ check_dir() {
 	mkdir -p "$copy"
 	cp -R "$dir"/. "$copy"/
 	if ! grep -q "\"$PROVIDER_SOURCE\"" "$dir"/*.tf; then
-		cat >"$copy/zz_check_examples_providers.tf" <<EOF
-terraform {
-  required_providers {
-    registry = {
-      source = "$PROVIDER_SOURCE"
-    }
-  }
-}
-EOF
+		required_providers >"$copy/zz_check_examples_providers.tf"
 	fi
 	if ! out=$(cd "$copy" && "$TF" validate -no-color 2>&1); then
 		echo "FAIL $dir: terraform validate"

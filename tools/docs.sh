@@ -20,16 +20,9 @@ source "$REPO/tools/lib.sh"
 need_terraform docs
 make_work_dir docs
 
-go -C "$REPO" build -o "$WORK/bin/terraform-provider-registry" .
-
+build_provider "$WORK/bin"
 dev_overrides_config "$WORK/bin" >"$WORK/cli.tfrc"
-cat >"$WORK/main.tf" <<EOF
-terraform {
-  required_providers {
-    registry = { source = "$PROVIDER_SOURCE" }
-  }
-}
-EOF
+required_providers >"$WORK/main.tf"
 
 # The warning about dev_overrides goes to stderr; keep it out of the way
 # unless the command fails.

@@ -27,6 +27,23 @@ make_work_dir() {
 	trap 'rm -rf "$WORK"' EXIT
 }
 
+# build_provider DIR builds the provider of the repository at $REPO into
+# DIR, the directory that a dev_overrides entry names.
+build_provider() {
+	go -C "$REPO" build -o "$1/terraform-provider-registry" .
+}
+
+# required_providers prints a terraform block that requires this provider.
+required_providers() {
+	cat <<EOF
+terraform {
+  required_providers {
+    registry = { source = "$PROVIDER_SOURCE" }
+  }
+}
+EOF
+}
+
 # dev_overrides_config DIR prints a CLI configuration under which Terraform
 # and OpenTofu run the provider binary in DIR in place of a download, with no
 # `init` and no checkpoint calls.

@@ -92,10 +92,10 @@ func TestFunctionErrors(t *testing.T) {
 	var steps []resource.TestStep
 	for _, c := range []struct{ call, want string }{
 		{`sort_tags(["1.0"], "")`, `filter is empty`},
-		{`sort_tags(["1.0"], "semver(")`, `filter "semver\(" at column`},
-		{`newest_tag(["latest"], "semver()", "")`, `no tag of the 1 given is kept by filter "semver\(\)"`},
+		{`sort_tags(["1.0"], "semver(")`, `filter "semver(" at column`},
+		{`newest_tag(["latest"], "semver()", "")`, `no tag of the 1 given is kept by filter "semver()"`},
 		{`newest_tag(["1.0"], "semver()", ">= banana")`, `invalid constraint ">= banana"`},
-		{`update_kind("latest", "1.0", "semver()")`, `tag "latest" is not one that filter "semver\(\)" keeps`},
+		{`update_kind("latest", "1.0", "semver()")`, `tag "latest" is not one that filter "semver()" keeps`},
 		{`update_kind("1.0", "-x", "semver()")`, `candidate "-x" is not a valid tag`},
 		{`tag_shape("a b")`, `tag "a b" is not a valid tag`},
 		{`parse_image_ref("Nginx:1.0")`, `reference "Nginx:1.0"`},
@@ -103,7 +103,7 @@ func TestFunctionErrors(t *testing.T) {
 	} {
 		steps = append(steps, resource.TestStep{
 			Config:      providerFunctions + "output \"x\" { value = provider::registry::" + c.call + " }",
-			ExpectError: regexpOf(c.want),
+			ExpectError: errorContaining(c.want),
 		})
 	}
 	functionsTest(t, steps...)
@@ -126,7 +126,7 @@ func TestFunctionNullConstraint(t *testing.T) {
 		},
 		resource.TestStep{
 			Config:      providerFunctions + `output "x" { value = provider::registry::newest_tag(["latest"], "semver()", null) }`,
-			ExpectError: regexpOf(`no tag of the 1 given is kept by filter "semver\(\)"`),
+			ExpectError: errorContaining(`no tag of the 1 given is kept by filter "semver()"`),
 		},
 	)
 }

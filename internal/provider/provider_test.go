@@ -46,12 +46,6 @@ func errorContaining(parts ...string) *regexp.Regexp {
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*`))
 }
 
-// regexpOf compiles a pattern for ExpectError, whatever line breaks
-// Terraform wraps the message with.
-func regexpOf(pattern string) *regexp.Regexp {
-	return regexp.MustCompile(`(?s)` + strings.ReplaceAll(pattern, " ", `\s+`))
-}
-
 func TestProviderValidation(t *testing.T) {
 	t.Parallel()
 	ds := `data "registry_image_digest" "x" { image = "127.0.0.1:1/x" }`

@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
@@ -17,7 +16,7 @@ import (
 func TestTags(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewInProcess(t)
-	reg.PushTags(t, "team/app", "1.0.0", "1.1.0", "1.2.0-rc1", "1.2.0", "2.0.0", "latest", "sha256-"+hex64()+".sig")
+	reg.PushTags(t, "team/app", "1.0.0", "1.1.0", "1.2.0-rc1", "1.2.0", "2.0.0", "latest", cosignTag)
 	proxy := registrytest.NewFaultProxy(t, reg)
 	proxy.Inject(registrytest.QuirkTags(func(page []string) []string { return append(page, "9.9.9#x", "9.9.8?a=b") }))
 	ds := func(name, body string) string {
@@ -29,13 +28,6 @@ func TestTags(t *testing.T) {
 			"exclude": knownvalue.Int64Exact(exclude), "constraint": knownvalue.Int64Exact(constraint),
 		}))
 	}
-	list := func(tags ...string) knownvalue.Check {
-		checks := make([]knownvalue.Check, len(tags))
-		for i, tag := range tags {
-			checks[i] = knownvalue.StringExact(tag)
-		}
-		return knownvalue.ListExact(checks)
-	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -46,14 +38,14 @@ func TestTags(t *testing.T) {
 					ds("excluded", `exclude = ["2\\..*"]`) +
 					ds("none", `filter = "number()"`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expect("data.registry_tags.all", "tags", list("2.0.0", "1.2.0", "1.2.0-rc1", "1.1.0", "1.0.0")),
+					expect("data.registry_tags.all", "tags", strings_("2.0.0", "1.2.0", "1.2.0-rc1", "1.1.0", "1.0.0")),
 					expect("data.registry_tags.all", "tags_listed", knownvalue.Int64Exact(9)),
 					rejected("all", 2, 1, 1, 0, 0),
-					expect("data.registry_tags.stable", "tags", list("2.0.0", "1.2.0", "1.1.0", "1.0.0")),
+					expect("data.registry_tags.stable", "tags", strings_("2.0.0", "1.2.0", "1.1.0", "1.0.0")),
 					rejected("stable", 2, 1, 1, 0, 1),
-					expect("data.registry_tags.newest_two", "tags", list("2.0.0", "1.2.0")),
+					expect("data.registry_tags.newest_two", "tags", strings_("2.0.0", "1.2.0")),
 					rejected("newest_two", 2, 1, 1, 0, 0),
-					expect("data.registry_tags.excluded", "tags", list("1.2.0", "1.2.0-rc1", "1.1.0", "1.0.0")),
+					expect("data.registry_tags.excluded", "tags", strings_("1.2.0", "1.2.0-rc1", "1.1.0", "1.0.0")),
 					rejected("excluded", 2, 1, 1, 1, 0),
 					expect("data.registry_tags.none", "tags", knownvalue.ListExact([]knownvalue.Check{})),
 					rejected("none", 2, 1, 6, 0, 0),
@@ -61,7 +53,7 @@ func TestTags(t *testing.T) {
 			},
 			{
 				Config:      ds("bad", "limit = 0"),
-				ExpectError: regexpOf(`Attribute limit value must be at least 1`),
+				ExpectError: errorContaining(`Attribute limit value must be at least 1`),
 			},
 			{
 				Config:      ds("bad", `filter = "semver("`),
@@ -100,16 +92,12 @@ output "newest" {
   value = data.registry_tags.x.tags[0]
 }
 `, reg.Host)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownOutputValue("same_order", knownvalue.Bool(true)),
-				statecheck.ExpectKnownOutputValue("same_newest", knownvalue.Bool(true)),
-				statecheck.ExpectKnownOutputValue("newest", knownvalue.StringExact("1.27.4")),
-			},
-		}},
+	functionsTest(t, resource.TestStep{
+		Config: cfg,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("same_order", knownvalue.Bool(true)),
+			statecheck.ExpectKnownOutputValue("same_newest", knownvalue.Bool(true)),
+			statecheck.ExpectKnownOutputValue("newest", knownvalue.StringExact("1.27.4")),
+		},
 	})
 }

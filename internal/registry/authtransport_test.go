@@ -80,11 +80,7 @@ func (f *fakeRegistry) authorizations() []string {
 
 func clientWithCredentials(t *testing.T, host string) *Client {
 	t.Helper()
-	c, err := New(Options{Auth: map[string]Credential{host: {Username: "u", Password: "secret-password"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return newClientWith(t, Options{Auth: map[string]Credential{host: {Username: "u", Password: "secret-password"}}})
 }
 
 // TestCredentialsOnlyAfterChallenge: a registry that lets anonymous
@@ -216,10 +212,7 @@ func TestNoCredentialLookupWithoutChallenge(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte(`{"credsStore":"not-installed-anywhere"}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	c, err := New(Options{DockerConfigFile: cfg})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newClientWith(t, Options{DockerConfigFile: cfg})
 	if _, err := c.ListTags(t.Context(), mustImage(t, reg.host()+"/team/x")); err != nil {
 		t.Fatalf("ListTags = %v: an anonymous registry needs no credential helper", err)
 	}
@@ -233,10 +226,7 @@ func TestCredentialFailureNotRemembered(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte(`{"credsStore":"slow"}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	c, err := New(Options{DockerConfigFile: cfg})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newClientWith(t, Options{DockerConfigFile: cfg})
 	img := mustImage(t, "registry.example/team/x")
 	short, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
@@ -262,11 +252,8 @@ func TestNoPlainHTTPAfterHTTPSAnswer(t *testing.T) {
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	host := strings.TrimPrefix(srv.URL, "https://")
-	c, err := New(Options{Insecure: []string{host}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.ListTags(t.Context(), mustImage(t, host+"/team/x"))
+	c := newClientWith(t, Options{Insecure: []string{host}})
+	_, err := c.ListTags(t.Context(), mustImage(t, host+"/team/x"))
 	if err == nil || !strings.Contains(err.Error(), "cannot answer") {
 		t.Errorf("ListTags = %v, want the challenge named", err)
 	}

@@ -32,7 +32,14 @@ func readEach(t *testing.T, c *Client, host string, repos []string, tags ...stri
 
 func newClient(t *testing.T) *Client {
 	t.Helper()
-	c, err := New(Options{})
+	return newClientWith(t, Options{})
+}
+
+// newClientWith returns a client with options o, failing the test when o
+// is refused.
+func newClientWith(t *testing.T, o Options) *Client {
+	t.Helper()
+	c, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,10 +163,7 @@ func TestMirrorAliases(t *testing.T) {
 	if !errors.As(err, &oe) || oe.Field != "Mirrors" || !strings.Contains(err.Error(), `"docker.io" and "index.docker.io" name the same registry`) {
 		t.Errorf("New = %v, want an error about the two Docker Hub keys", err)
 	}
-	c, err := New(Options{Mirrors: map[string][]string{"Docker.io": {"Mirror.GCR.io."}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newClientWith(t, Options{Mirrors: map[string][]string{"Docker.io": {"Mirror.GCR.io."}}})
 	if got := c.mirrorsOf(mustImage(t, "nginx")); len(got) != 1 || got[0].Registry != "mirror.gcr.io" {
 		t.Errorf("mirrors of nginx = %v, want mirror.gcr.io", got)
 	}

@@ -24,13 +24,6 @@ func TestInspect(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewInProcess(t)
 	old := time.Date(2021, 3, 4, 5, 6, 7, 0, time.UTC)
-	must := func(img v1.Image, err error) v1.Image {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return img
-	}
 	single := must(registrytest.NewImage("linux/amd64", created(old)))
 	singleDigest := reg.Push(t, "team/app", "single", single)
 	reg.Push(t, "team/app", "reproducible", must(registrytest.NewImage("linux/amd64", created(time.Unix(0, 0)))))

@@ -44,10 +44,7 @@ func TestCredentialHelperRunsOnce(t *testing.T) {
 	if err := os.WriteFile(cfg, fmt.Appendf(nil, `{"credHelpers":{%q:"counting"}}`, reg.Host), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	c, err := New(Options{DockerConfigFile: cfg})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newClientWith(t, Options{DockerConfigFile: cfg})
 	readEach(t, c, reg.Host, []string{"team/a", "team/b"}, "1.0")
 	data, err := os.ReadFile(calls)
 	if err != nil {

@@ -31,10 +31,7 @@ func TestConcurrencyBound(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 		w.Header().Set("Docker-Content-Digest", "sha256:"+strings.Repeat("0", 64))
 	})
-	c, err := New(Options{MaxConcurrentRequests: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newClientWith(t, Options{MaxConcurrentRequests: 3})
 	var g errgroup.Group
 	for i := range 30 {
 		g.Go(func() error {

@@ -68,10 +68,7 @@ func TestInsecureHostHTTPSFirst(t *testing.T) {
 	t.Parallel()
 	srv, sniff := tlsRegistry(t, 700*time.Millisecond)
 	host := strings.TrimPrefix(srv.URL, "https://")
-	c, err := New(Options{Insecure: []string{host}, Auth: map[string]Credential{host: {Username: "u", Password: "p"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newClientWith(t, Options{Insecure: []string{host}, Auth: map[string]Credential{host: {Username: "u", Password: "p"}}})
 	if _, err := c.ListTags(t.Context(), mustImage(t, host+"/team/x")); err != nil {
 		t.Fatal(err)
 	}

@@ -99,25 +99,13 @@ func ptr[T any](v T) *T { return &v }
 // 6 million of them) is not decoded whole first.
 func TestTagCap(t *testing.T) {
 	t.Parallel()
-	page := func(from, n int) string {
-		var b strings.Builder
-		b.WriteString(`{"name":"team/x","tags":[`)
-		for i := range n {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			fmt.Fprintf(&b, `"%x"`, from+i)
-		}
-		b.WriteString("]}")
-		return b.String()
-	}
 	t.Run("many pages", func(t *testing.T) {
 		t.Parallel()
 		img := server(t, func(w http.ResponseWriter, req *http.Request) {
 			var from int
 			_, _ = fmt.Sscanf(req.URL.Query().Get("from"), "%d", &from)
 			w.Header().Set("Link", fmt.Sprintf(`</v2/team/x/tags/list?from=%d>; rel="next"`, from+100000))
-			_, _ = w.Write([]byte(page(from, 100000)))
+			_, _ = w.Write(hexTagPage(from, 100000))
 		})
 		_, err := newClient(t).ListTags(t.Context(), img)
 		if err == nil || !strings.Contains(err.Error(), "safety cap of 1000000 tags") {
@@ -136,14 +124,18 @@ func TestTagCap(t *testing.T) {
 }
 
 // hugePage returns a 48 MiB tag-list page of 6 million short tags.
-func hugePage() []byte {
+func hugePage() []byte { return hexTagPage(0, 6_000_000) }
+
+// hexTagPage returns a tag-list page of n tags, the numbers from from on in
+// hexadecimal.
+func hexTagPage(from, n int) []byte {
 	var b bytes.Buffer
 	b.WriteString(`{"name":"team/x","tags":[`)
-	for i := range 6_000_000 {
+	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, `"%x"`, i)
+		fmt.Fprintf(&b, `"%x"`, from+i)
 	}
 	b.WriteString("]}")
 	return b.Bytes()

@@ -130,13 +130,9 @@ func (b *dataSourceBase) beginRead(ctx context.Context, req datasource.ReadReque
 	return ctx, cancel, img, ok
 }
 
-// listTags reads the image's tag list once the arguments parsed with
-// argDiags, which it adds to resp, are free of errors; ok is false when the
-// read cannot go on, the reason in resp.
-func (b *dataSourceBase) listTags(ctx context.Context, img registry.Image, argDiags diag.Diagnostics, resp *datasource.ReadResponse) (*registry.TagList, bool) {
-	if resp.Diagnostics.Append(argDiags...); resp.Diagnostics.HasError() {
-		return nil, false
-	}
+// listTags reads the image's tag list; ok is false when it could not, the
+// reason in resp.
+func (b *dataSourceBase) listTags(ctx context.Context, img registry.Image, resp *datasource.ReadResponse) (*registry.TagList, bool) {
 	list, err := b.data.client.ListTags(ctx, img)
 	if err != nil {
 		resp.Diagnostics.Append(cannotListTags(err))

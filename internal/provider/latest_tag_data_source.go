@@ -142,7 +142,10 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 	a, diags := m.args(ctx)
-	list, ok := d.listTags(ctx, img, diags, resp)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	list, ok := d.listTags(ctx, img, resp)
 	if !ok {
 		return
 	}

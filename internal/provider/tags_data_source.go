@@ -72,7 +72,10 @@ func (d *tagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		return
 	}
 	a, diags := m.ruleArgs.parse(ctx)
-	list, ok := d.listTags(ctx, img, diags, resp)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	list, ok := d.listTags(ctx, img, resp)
 	if !ok {
 		return
 	}

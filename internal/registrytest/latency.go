@@ -30,9 +30,9 @@ type LatencyProxy struct {
 
 // counters are the live counts of a LatencyProxy.
 type counters struct {
-	ping, token, tagList, manifestHead, manifestGet, other atomic.Int64
-	unauthorized                                           atomic.Int64
-	conns, tlsProbes                                       atomic.Int64
+	// RequestCounts counts the requests to the registry by kind.
+	RequestCounts
+	token, unauthorized, conns, tlsProbes atomic.Int64
 	// first and last are when the first request arrived and the last one
 	// was answered, in Unix nanoseconds; inFlight and maxInFlight count the
 	// requests being served.
@@ -187,7 +187,7 @@ func NewLatencyProxy(tb testing.TB, r *Registry, delay time.Duration) *LatencyPr
 			}
 			return nil
 		},
-	}, p.classify)
+	}, p.counts.counter)
 	p.Host = strings.TrimPrefix(front.URL, "http://")
 	return p
 }
@@ -230,17 +230,6 @@ func (p *LatencyProxy) serve(tb testing.TB, next http.Handler, kind func(*http.R
 	return srv
 }
 
-// classify returns the counter of a request to the registry.
-func (p *LatencyProxy) classify(req *http.Request) *atomic.Int64 {
-	return [...]*atomic.Int64{
-		kindPing:         &p.counts.ping,
-		kindTagList:      &p.counts.tagList,
-		kindManifestHead: &p.counts.manifestHead,
-		kindManifestGet:  &p.counts.manifestGet,
-		kindOther:        &p.counts.other,
-	}[kindOf(req)]
-}
-
 // Take returns the counts since the last Take, and starts counting afresh.
 func (p *LatencyProxy) Take() Tally {
 	c := &p.counts
@@ -257,12 +246,12 @@ func (p *LatencyProxy) Take() Tally {
 		Busy:         busy,
 		Serving:      time.Duration(c.serving.Swap(0)),
 		MaxInFlight:  c.maxInFlight.Swap(0),
-		Ping:         c.ping.Swap(0),
+		Ping:         c.Ping.Swap(0),
 		Token:        c.token.Swap(0),
-		TagList:      c.tagList.Swap(0),
-		ManifestHead: c.manifestHead.Swap(0),
-		ManifestGet:  c.manifestGet.Swap(0),
-		Other:        c.other.Swap(0),
+		TagList:      c.TagList.Swap(0),
+		ManifestHead: c.ManifestHead.Swap(0),
+		ManifestGet:  c.ManifestGet.Swap(0),
+		Other:        c.Other.Swap(0),
 		Unauthorized: c.unauthorized.Swap(0),
 		Conns:        c.conns.Swap(0),
 		TLSProbes:    c.tlsProbes.Swap(0),

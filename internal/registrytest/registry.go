@@ -119,42 +119,23 @@ func (c *RequestCounts) wrap(h http.Handler) http.Handler {
 	})
 }
 
-func (c *RequestCounts) count(req *http.Request) {
-	[...]*atomic.Int64{
-		kindPing:         &c.Ping,
-		kindTagList:      &c.TagList,
-		kindManifestHead: &c.ManifestHead,
-		kindManifestGet:  &c.ManifestGet,
-		kindOther:        &c.Other,
-	}[kindOf(req)].Add(1)
-}
+func (c *RequestCounts) count(req *http.Request) { c.counter(req).Add(1) }
 
-// requestKind is what a request to a registry asks for.
-type requestKind int
-
-const (
-	kindPing requestKind = iota
-	kindTagList
-	kindManifestHead
-	kindManifestGet
-	kindOther
-)
-
-// kindOf classifies a request to a registry.
-func kindOf(req *http.Request) requestKind {
+// counter returns the counter of req's kind.
+func (c *RequestCounts) counter(req *http.Request) *atomic.Int64 {
 	path := req.URL.Path
 	read := req.Method == http.MethodGet || req.Method == http.MethodHead
 	switch {
 	case read && (path == "/v2/" || path == "/v2"):
-		return kindPing
+		return &c.Ping
 	case req.Method == http.MethodGet && strings.HasSuffix(path, "/tags/list"):
-		return kindTagList
+		return &c.TagList
 	case req.Method == http.MethodHead && strings.Contains(path, "/manifests/"):
-		return kindManifestHead
+		return &c.ManifestHead
 	case req.Method == http.MethodGet && strings.Contains(path, "/manifests/"):
-		return kindManifestGet
+		return &c.ManifestGet
 	}
-	return kindOther
+	return &c.Other
 }
 
 // Counts is a snapshot of [RequestCounts], to compare with ==.

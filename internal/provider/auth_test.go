@@ -81,32 +81,29 @@ func TestAccAuthTokenRegistry(t *testing.T) {
 		return authBlock(reg.Host, user, fmt.Sprintf("%q", pass))
 	}
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: latestTagConfig(reg.Host, block("alice", "alice-s3cret")), ConfigStateChecks: tagIs2},
-			{
-				Config:            latestTagConfig(reg.Host, fmt.Sprintf("auth {\n registry = %q\n token = %q\n}", reg.Host, reg.Token.RefreshToken("alice"))),
-				ConfigStateChecks: tagIs2,
-			},
-			{Config: latestTagConfig(reg.Host, fmt.Sprintf("docker_config_file = %q", good)), ConfigStateChecks: tagIs2},
-			// The auth block wins over the Docker config.
-			{Config: latestTagConfig(reg.Host, fmt.Sprintf("docker_config_file = %q", bad), block("alice", "alice-s3cret")), ConfigStateChecks: tagIs2},
-			{
-				Config:      latestTagConfig(reg.Host, block("alice", "wrong")),
-				ExpectError: errorContaining("Cannot List Tags", "team/app", "registry "+reg.Host, "HTTP 401", "refused the credentials for "+reg.Host, "from the provider's auth block"),
-			},
-			{
-				Config:      latestTagConfig(reg.Host, fmt.Sprintf("docker_config_file = %q", bad)),
-				ExpectError: errorContaining("HTTP 401", "refused the credentials", "from Docker config "+bad),
-			},
-			{
-				Config:      latestTagConfig(reg.Host, fmt.Sprintf("docker_config_file = %q", filepath.Join(dir, "missing.json"))),
-				ExpectError: errorContaining("docker_config_file", "missing.json"),
-			},
-			{Config: latestTagConfig(reg.Host, block("alice", "alice-s3cret")), ConfigStateChecks: tagIs2},
+	accTest(t,
+		resource.TestStep{Config: latestTagConfig(reg.Host, block("alice", "alice-s3cret")), ConfigStateChecks: tagIs2},
+		resource.TestStep{
+			Config:            latestTagConfig(reg.Host, fmt.Sprintf("auth {\n registry = %q\n token = %q\n}", reg.Host, reg.Token.RefreshToken("alice"))),
+			ConfigStateChecks: tagIs2,
 		},
-	})
+		resource.TestStep{Config: latestTagConfig(reg.Host, fmt.Sprintf("docker_config_file = %q", good)), ConfigStateChecks: tagIs2},
+		// The auth block wins over the Docker config.
+		resource.TestStep{Config: latestTagConfig(reg.Host, fmt.Sprintf("docker_config_file = %q", bad), block("alice", "alice-s3cret")), ConfigStateChecks: tagIs2},
+		resource.TestStep{
+			Config:      latestTagConfig(reg.Host, block("alice", "wrong")),
+			ExpectError: errorContaining("Cannot List Tags", "team/app", "registry "+reg.Host, "HTTP 401", "refused the credentials for "+reg.Host, "from the provider's auth block"),
+		},
+		resource.TestStep{
+			Config:      latestTagConfig(reg.Host, fmt.Sprintf("docker_config_file = %q", bad)),
+			ExpectError: errorContaining("HTTP 401", "refused the credentials", "from Docker config "+bad),
+		},
+		resource.TestStep{
+			Config:      latestTagConfig(reg.Host, fmt.Sprintf("docker_config_file = %q", filepath.Join(dir, "missing.json"))),
+			ExpectError: errorContaining("docker_config_file", "missing.json"),
+		},
+		resource.TestStep{Config: latestTagConfig(reg.Host, block("alice", "alice-s3cret")), ConfigStateChecks: tagIs2},
+	)
 }
 
 func mkdir(t *testing.T, parts ...string) string {
@@ -125,12 +122,9 @@ func TestAccAuthAnonymous(t *testing.T) {
 	reg := registrytest.NewDistribution(t, registrytest.WithTokenAuth(map[string]string{"alice": "alice-s3cret"}))
 	reg.PushTags(t, "team/app", "2.0.0")
 	empty := dockerConfig(t, t.TempDir(), nil, nil, "")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      latestTagConfig(reg.Host, fmt.Sprintf("docker_config_file = %q", empty)),
-			ExpectError: errorContaining("HTTP 401", "refused anonymous access to "+reg.Host, "auth block"),
-		}},
+	accTest(t, resource.TestStep{
+		Config:      latestTagConfig(reg.Host, fmt.Sprintf("docker_config_file = %q", empty)),
+		ExpectError: errorContaining("HTTP 401", "refused anonymous access to "+reg.Host, "auth block"),
 	})
 }
 
@@ -141,22 +135,19 @@ func TestAccAuthBasicOverTLS(t *testing.T) {
 	reg := registrytest.NewDistribution(t, registrytest.WithTLS(), registrytest.WithBasicAuth("carol", "carol-s3cret"))
 	reg.PushTags(t, "team/app", "1.0.0", "2.0.0")
 	auth := authBlock(reg.Host, "carol", `"carol-s3cret"`)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: latestTagConfig(reg.Host, auth, fmt.Sprintf("ca_file = %q", reg.CAFile)), ConfigStateChecks: tagIs2},
-			{Config: latestTagConfig(reg.Host, auth, fmt.Sprintf("insecure_registries = [%q]", reg.Host)), ConfigStateChecks: tagIs2},
-			{
-				Config:      latestTagConfig(reg.Host, auth),
-				ExpectError: errorContaining("Cannot List Tags", "certificate signed by unknown authority"),
-			},
-			{
-				Config:      latestTagConfig(reg.Host, auth, `ca_file = "/nonexistent/ca.pem"`),
-				ExpectError: errorContaining("ca_file", "/nonexistent/ca.pem"),
-			},
-			{Config: latestTagConfig(reg.Host, auth, fmt.Sprintf("ca_file = %q", reg.CAFile)), ConfigStateChecks: tagIs2},
+	accTest(t,
+		resource.TestStep{Config: latestTagConfig(reg.Host, auth, fmt.Sprintf("ca_file = %q", reg.CAFile)), ConfigStateChecks: tagIs2},
+		resource.TestStep{Config: latestTagConfig(reg.Host, auth, fmt.Sprintf("insecure_registries = [%q]", reg.Host)), ConfigStateChecks: tagIs2},
+		resource.TestStep{
+			Config:      latestTagConfig(reg.Host, auth),
+			ExpectError: errorContaining("Cannot List Tags", "certificate signed by unknown authority"),
 		},
-	})
+		resource.TestStep{
+			Config:      latestTagConfig(reg.Host, auth, `ca_file = "/nonexistent/ca.pem"`),
+			ExpectError: errorContaining("ca_file", "/nonexistent/ca.pem"),
+		},
+		resource.TestStep{Config: latestTagConfig(reg.Host, auth, fmt.Sprintf("ca_file = %q", reg.CAFile)), ConfigStateChecks: tagIs2},
+	)
 }
 
 // TestMirrors: mirrors are a fallback, asked in order only when the
@@ -175,42 +166,39 @@ func TestMirrors(t *testing.T) {
 	hanging := registrytest.NewSilent(t)
 	const refused = "127.0.0.1:1" // nothing listens on port 1
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				// The registry answers: its mirrors, one down and one stale,
-				// are not asked.
-				Config:            latestTagConfig(origin.Host, fmt.Sprintf(`mirrors = { %q = [%q, %q] }`, origin.Host, refused, stale.Host)),
-				ConfigStateChecks: tagIs2,
-			},
-			{
-				// The registry refuses connections: the first mirror that
-				// answers does; outputs still name the image as written.
-				Config: latestTagConfig(refused, fmt.Sprintf(`mirrors = { %q = [%q, %q] }`, refused, hanging, mirror.Host), `timeout = "3s"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					expect("data.registry_latest_tag.app", "tag", knownvalue.StringExact("3.0.0")),
-					expect("data.registry_latest_tag.app", "image_ref", knownvalue.StringExact(refused+"/team/app:3.0.0")),
-				},
-			},
-			{
-				// The registry hangs: after half the timeout, the mirror answers.
-				Config:            latestTagConfig(hanging, fmt.Sprintf(`mirrors = { %q = [%q] }`, hanging, mirror.Host), `timeout = "3s"`),
-				ConfigStateChecks: []statecheck.StateCheck{expect("data.registry_latest_tag.app", "tag", knownvalue.StringExact("3.0.0"))},
-			},
-			{
-				// The registry answers 404: that is its answer, not a reason
-				// to ask a mirror.
-				Config:      hcl(providerBlock(fmt.Sprintf(`mirrors = { %q = [%q] }`, origin.Host, mirror.Host)), fmt.Sprintf(`data "registry_latest_tag" "app" { image = "%s/team/other" }`, origin.Host)),
-				ExpectError: errorContaining("Cannot List Tags", "HTTP 404"),
-			},
-			{
-				// Registry and mirror both hang: the read ends with its timeout.
-				Config:      latestTagConfig(hanging, fmt.Sprintf(`mirrors = { %q = [%q] }`, hanging, registrytest.NewSilent(t)), `timeout = "2s"`),
-				ExpectError: errorContaining("did not answer within the provider's timeout"),
+	unitTest(t,
+		resource.TestStep{
+			// The registry answers: its mirrors, one down and one stale,
+			// are not asked.
+			Config:            latestTagConfig(origin.Host, fmt.Sprintf(`mirrors = { %q = [%q, %q] }`, origin.Host, refused, stale.Host)),
+			ConfigStateChecks: tagIs2,
+		},
+		resource.TestStep{
+			// The registry refuses connections: the first mirror that
+			// answers does; outputs still name the image as written.
+			Config: latestTagConfig(refused, fmt.Sprintf(`mirrors = { %q = [%q, %q] }`, refused, hanging, mirror.Host), `timeout = "3s"`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect("data.registry_latest_tag.app", "tag", knownvalue.StringExact("3.0.0")),
+				expect("data.registry_latest_tag.app", "image_ref", knownvalue.StringExact(refused+"/team/app:3.0.0")),
 			},
 		},
-	})
+		resource.TestStep{
+			// The registry hangs: after half the timeout, the mirror answers.
+			Config:            latestTagConfig(hanging, fmt.Sprintf(`mirrors = { %q = [%q] }`, hanging, mirror.Host), `timeout = "3s"`),
+			ConfigStateChecks: []statecheck.StateCheck{expect("data.registry_latest_tag.app", "tag", knownvalue.StringExact("3.0.0"))},
+		},
+		resource.TestStep{
+			// The registry answers 404: that is its answer, not a reason
+			// to ask a mirror.
+			Config:      hcl(providerBlock(fmt.Sprintf(`mirrors = { %q = [%q] }`, origin.Host, mirror.Host)), fmt.Sprintf(`data "registry_latest_tag" "app" { image = "%s/team/other" }`, origin.Host)),
+			ExpectError: errorContaining("Cannot List Tags", "HTTP 404"),
+		},
+		resource.TestStep{
+			// Registry and mirror both hang: the read ends with its timeout.
+			Config:      latestTagConfig(hanging, fmt.Sprintf(`mirrors = { %q = [%q] }`, hanging, registrytest.NewSilent(t)), `timeout = "2s"`),
+			ExpectError: errorContaining("did not answer within the provider's timeout"),
+		},
+	)
 	if got := stale.Requests.TagList.Load(); got != 0 {
 		t.Errorf("the stale mirror served %d tag lists while the registry answered, want 0", got)
 	}
@@ -283,7 +271,7 @@ func TestAccAuthFromEnvironment(t *testing.T) {
 			if s.err != nil {
 				step = resource.TestStep{Config: latestTagConfig(reg.Host, s.args...), ExpectError: errorContaining(s.err...)}
 			}
-			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: []resource.TestStep{step}})
+			accTest(t, step)
 		})
 	}
 }
@@ -323,28 +311,25 @@ func TestAccSecretsStayOut(t *testing.T) {
 		}
 		return nil
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: hcl(providerBlock(
-				authBlock(reg.Host, "frank", "var.password"),
-				fmt.Sprintf("docker_config_file = %q", cfgPath),
-				fmt.Sprintf("ca_file = %q", third.CAFile),
-			),
-				"variable \"password\" {\n sensitive = true\n}",
-				fmt.Sprintf(`data "registry_latest_tag" "a" { image = "%s/team/app" }`, reg.Host),
-				fmt.Sprintf(`data "registry_latest_tag" "b" { image = "%s/team/app" }`, other.Host),
-				fmt.Sprintf(`data "registry_image_digest" "c" {
+	accTest(t, resource.TestStep{
+		Config: hcl(providerBlock(
+			authBlock(reg.Host, "frank", "var.password"),
+			fmt.Sprintf("docker_config_file = %q", cfgPath),
+			fmt.Sprintf("ca_file = %q", third.CAFile),
+		),
+			"variable \"password\" {\n sensitive = true\n}",
+			fmt.Sprintf(`data "registry_latest_tag" "a" { image = "%s/team/app" }`, reg.Host),
+			fmt.Sprintf(`data "registry_latest_tag" "b" { image = "%s/team/app" }`, other.Host),
+			fmt.Sprintf(`data "registry_image_digest" "c" {
   image = "%s/team/app"
   tag   = "2.0.0"
 }`, third.Host)),
-			ConfigVariables: config.Variables{"password": config.StringVariable("frank-block-s3cret")},
-			Check:           noSecretInState,
-			ConfigStateChecks: []statecheck.StateCheck{
-				expect("data.registry_latest_tag.a", "tag", knownvalue.StringExact("2.0.0")),
-				expect("data.registry_latest_tag.b", "tag", knownvalue.StringExact("2.0.0")),
-			},
-		}},
+		ConfigVariables: config.Variables{"password": config.StringVariable("frank-block-s3cret")},
+		Check:           noSecretInState,
+		ConfigStateChecks: []statecheck.StateCheck{
+			expect("data.registry_latest_tag.a", "tag", knownvalue.StringExact("2.0.0")),
+			expect("data.registry_latest_tag.b", "tag", knownvalue.StringExact("2.0.0")),
+		},
 	})
 	log, err := os.ReadFile(logFile)
 	if err != nil {
@@ -380,19 +365,16 @@ func TestAccProxy(t *testing.T) {
 	plainHost := plain.ViaProxy(t)
 	auth := authBlock(tlsHost, "judy", `"judy-s3cret"`)
 	before := testProxy.Requests.Load()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: latestTagConfig(tlsHost, auth, fmt.Sprintf("ca_file = %q", tlsReg.CAFile)), ConfigStateChecks: tagIs2},
-			{Config: latestTagConfig(tlsHost, auth, fmt.Sprintf("insecure_registries = [%q]", tlsHost)), ConfigStateChecks: tagIs2},
-			{
-				// Not loopback, not listed: HTTPS only, and the error says what to do.
-				Config:      latestTagConfig(plainHost),
-				ExpectError: errorContaining("server gave HTTP response to HTTPS client", "must be listed in insecure_registries"),
-			},
-			{Config: latestTagConfig(plainHost, fmt.Sprintf("insecure_registries = [%q]", plainHost)), ConfigStateChecks: tagIs2},
+	accTest(t,
+		resource.TestStep{Config: latestTagConfig(tlsHost, auth, fmt.Sprintf("ca_file = %q", tlsReg.CAFile)), ConfigStateChecks: tagIs2},
+		resource.TestStep{Config: latestTagConfig(tlsHost, auth, fmt.Sprintf("insecure_registries = [%q]", tlsHost)), ConfigStateChecks: tagIs2},
+		resource.TestStep{
+			// Not loopback, not listed: HTTPS only, and the error says what to do.
+			Config:      latestTagConfig(plainHost),
+			ExpectError: errorContaining("server gave HTTP response to HTTPS client", "must be listed in insecure_registries"),
 		},
-	})
+		resource.TestStep{Config: latestTagConfig(plainHost, fmt.Sprintf("insecure_registries = [%q]", plainHost)), ConfigStateChecks: tagIs2},
+	)
 	if testProxy.Requests.Load() == before {
 		t.Error("no request went through the proxy")
 	}

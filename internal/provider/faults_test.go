@@ -115,7 +115,7 @@ func TestAccFaults(t *testing.T) {
 				step = resource.TestStep{Config: cfg, ExpectError: errorContaining(tt.err...)}
 			}
 			start := time.Now()
-			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: []resource.TestStep{step}})
+			accTest(t, step)
 			if tt.err != nil {
 				// One failed plan: its one read must end within the timeout.
 				if took := time.Since(start); took > faultTimeout+10*time.Second {
@@ -168,17 +168,14 @@ func TestAccRedirectCarriesNoCredentials(t *testing.T) {
 	proxy := registrytest.NewFaultProxy(t, reg)
 	proxy.Inject(registrytest.Fault{Path: "/blobs/", RedirectTo: storage.URL})
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: hcl(providerBlock(authBlock(proxy.Host, "mia", `"mia-s3cret"`)),
-				fmt.Sprintf(`data "registry_image_digest" "tool" {
+	accTest(t, resource.TestStep{
+		Config: hcl(providerBlock(authBlock(proxy.Host, "mia", `"mia-s3cret"`)),
+			fmt.Sprintf(`data "registry_image_digest" "tool" {
   image    = "%s/team/tool"
   tag      = "1.0"
   platform = "linux/arm64"
 }`, proxy.Host)),
-			ConfigStateChecks: []statecheck.StateCheck{expect("data.registry_image_digest.tool", "digest", knownvalue.StringExact(want))},
-		}},
+		ConfigStateChecks: []statecheck.StateCheck{expect("data.registry_image_digest.tool", "digest", knownvalue.StringExact(want))},
 	})
 	if requests.Load() == 0 {
 		t.Fatal("no request followed the redirect: the test proves nothing")

@@ -127,6 +127,5 @@ func TestFunctionNullConstraint(t *testing.T) {
 		resource.TestStep{
 			Config:      providerFunctions + `output "x" { value = provider::registry::newest_tag(["latest"], "semver()", null) }`,
 			ExpectError: errorContaining(`no tag of the 1 given is kept by filter "semver()"`),
-		},
-	)
+		})
 }

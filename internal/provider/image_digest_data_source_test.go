@@ -16,10 +16,8 @@ func TestImageDigestDefaultTag(t *testing.T) {
 	reg := registrytest.NewInProcess(t)
 	latest := reg.PushImage(t, "acme/app", "latest").String()
 	stable := reg.PushImage(t, "acme/app", "stable").String()
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	unitTest(t, resource.TestStep{
+		Config: fmt.Sprintf(`
 data "registry_image_digest" "latest" { image = "%[1]s/acme/app" }
 data "registry_image_digest" "stable" {
   registry = "%[1]s"
@@ -27,15 +25,14 @@ data "registry_image_digest" "stable" {
   tag      = "stable"
 }
 `, reg.Host),
-			ConfigStateChecks: []statecheck.StateCheck{
-				expect("data.registry_image_digest.latest", "digest", knownvalue.StringExact(latest)),
-				expect("data.registry_image_digest.latest", "tag", knownvalue.Null()),
-				expect("data.registry_image_digest.latest", "image_ref", knownvalue.StringExact(reg.Host+"/acme/app:latest")),
-				expect("data.registry_image_digest.latest", "pinned_ref", knownvalue.StringExact(reg.Host+"/acme/app:latest@"+latest)),
-				expect("data.registry_image_digest.stable", "digest", knownvalue.StringExact(stable)),
-				expect("data.registry_image_digest.stable", "image_ref", knownvalue.StringExact(reg.Host+"/acme/app:stable")),
-			},
-		}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			expect("data.registry_image_digest.latest", "digest", knownvalue.StringExact(latest)),
+			expect("data.registry_image_digest.latest", "tag", knownvalue.Null()),
+			expect("data.registry_image_digest.latest", "image_ref", knownvalue.StringExact(reg.Host+"/acme/app:latest")),
+			expect("data.registry_image_digest.latest", "pinned_ref", knownvalue.StringExact(reg.Host+"/acme/app:latest@"+latest)),
+			expect("data.registry_image_digest.stable", "digest", knownvalue.StringExact(stable)),
+			expect("data.registry_image_digest.stable", "image_ref", knownvalue.StringExact(reg.Host+"/acme/app:stable")),
+		},
 	})
 }
 
@@ -50,27 +47,24 @@ func TestAccImageDigestMovingTag(t *testing.T) {
   image = "%s/acme/app"
   tag   = "stable"
 }`, reg.Host)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:            cfg,
-				ConfigStateChecks: []statecheck.StateCheck{expect("data.registry_image_digest.app", "digest", knownvalue.StringExact(first))},
-			},
-			{
-				PreConfig: func() { second = reg.PushImage(t, "acme/app", "stable").String() },
-				Config:    cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					expect("data.registry_image_digest.app", "digest", knownvalue.StringFunc(func(got string) error {
-						if got == first || got != second {
-							return fmt.Errorf("digest %s: want the moved tag's %s, not the first %s", got, second, first)
-						}
-						return nil
-					})),
-				},
+	accTest(t,
+		resource.TestStep{
+			Config:            cfg,
+			ConfigStateChecks: []statecheck.StateCheck{expect("data.registry_image_digest.app", "digest", knownvalue.StringExact(first))},
+		},
+		resource.TestStep{
+			PreConfig: func() { second = reg.PushImage(t, "acme/app", "stable").String() },
+			Config:    cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect("data.registry_image_digest.app", "digest", knownvalue.StringFunc(func(got string) error {
+					if got == first || got != second {
+						return fmt.Errorf("digest %s: want the moved tag's %s, not the first %s", got, second, first)
+					}
+					return nil
+				})),
 			},
 		},
-	})
+	)
 }
 
 func TestAccImageDigestPlatforms(t *testing.T) {
@@ -79,34 +73,21 @@ func TestAccImageDigestPlatforms(t *testing.T) {
 	index, per := reg.PushIndex(t, "pihole/pihole", "2024.07.0", "linux/amd64", "linux/arm64/v8", "linux/arm/v7", "linux/arm/v6")
 	single := reg.PushImage(t, "acme/tool", "1.0", registrytest.WithPlatform("linux/arm64")).String()
 	img := reg.Host + "/pihole/pihole"
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: fmt.Sprintf(`
+	accTest(t,
+		resource.TestStep{
+			Config: fmt.Sprintf(`
 data "registry_image_digest" "index" {
   image = %[1]q
   tag   = "2024.07.0"
 }
-data "registry_image_digest" "arm64" {
-  image    = %[1]q
-  tag      = "2024.07.0"
-  platform = "linux/arm64"
+locals {
+  platforms = ["linux/arm64", "linux/aarch64/v8", "linux/arm/v6", "linux/amd64"]
 }
-data "registry_image_digest" "aarch64" {
+data "registry_image_digest" "platform" {
+  count    = length(local.platforms)
   image    = %[1]q
   tag      = "2024.07.0"
-  platform = "linux/aarch64/v8"
-}
-data "registry_image_digest" "armv6" {
-  image    = %[1]q
-  tag      = "2024.07.0"
-  platform = "linux/arm/v6"
-}
-data "registry_image_digest" "amd64" {
-  image    = %[1]q
-  tag      = "2024.07.0"
-  platform = "linux/amd64"
+  platform = local.platforms[count.index]
 }
 data "registry_image_digest" "single" {
   image    = "%[2]s/acme/tool"
@@ -114,35 +95,46 @@ data "registry_image_digest" "single" {
   platform = "linux/arm64/v8"
 }
 data "registry_latest_tag" "index" { image = %[1]q }
+output "platform" {
+  value = [for d in data.registry_image_digest.platform : [d.digest, d.pinned_ref]]
+}
 `, img, reg.Host),
-				ConfigStateChecks: []statecheck.StateCheck{
-					expect("data.registry_image_digest.index", "digest", knownvalue.StringExact(index.String())),
-					expect("data.registry_latest_tag.index", "digest", knownvalue.StringExact(index.String())),
-					expect("data.registry_image_digest.arm64", "digest", knownvalue.StringExact(per["linux/arm64/v8"].String())),
-					expect("data.registry_image_digest.aarch64", "digest", knownvalue.StringExact(per["linux/arm64/v8"].String())),
-					expect("data.registry_image_digest.armv6", "digest", knownvalue.StringExact(per["linux/arm/v6"].String())),
-					expect("data.registry_image_digest.amd64", "digest", knownvalue.StringExact(per["linux/amd64"].String())),
-					expect("data.registry_image_digest.amd64", "pinned_ref", knownvalue.StringExact(img+":2024.07.0@"+per["linux/amd64"].String())),
-					expect("data.registry_image_digest.single", "digest", knownvalue.StringExact(single)),
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect("data.registry_image_digest.index", "digest", knownvalue.StringExact(index.String())),
+				expect("data.registry_latest_tag.index", "digest", knownvalue.StringExact(index.String())),
+				statecheck.ExpectKnownOutputValue("platform", knownvalue.ListExact([]knownvalue.Check{
+					platformDigest(img, per["linux/arm64/v8"].String()),
+					platformDigest(img, per["linux/arm64/v8"].String()),
+					platformDigest(img, per["linux/arm/v6"].String()),
+					platformDigest(img, per["linux/amd64"].String()),
+				})),
+				expect("data.registry_image_digest.single", "digest", knownvalue.StringExact(single)),
 			},
-			{
-				Config: fmt.Sprintf(`data "registry_image_digest" "x" {
+		},
+		resource.TestStep{
+			Config: fmt.Sprintf(`data "registry_image_digest" "x" {
   image    = %q
   tag      = "2024.07.0"
   platform = "linux/s390x"
 }`, img),
-				ExpectError: errorContaining("Cannot Read Digest", "no manifest for platform linux/s390x", "linux/amd64, linux/arm64/v8, linux/arm/v7, linux/arm/v6"),
-			},
-			{
-				Config: fmt.Sprintf(`data "registry_image_digest" "x" {
+			ExpectError: errorContaining("Cannot Read Digest", "no manifest for platform linux/s390x", "linux/amd64, linux/arm64/v8, linux/arm/v7, linux/arm/v6"),
+		},
+		resource.TestStep{
+			Config: fmt.Sprintf(`data "registry_image_digest" "x" {
   image    = "%s/acme/tool"
   tag      = "1.0"
   platform = "linux/amd64"
 }`, reg.Host),
-				ExpectError: errorContaining("Cannot Read Digest", "single-platform", "linux/arm64", "not linux/amd64"),
-			},
+			ExpectError: errorContaining("Cannot Read Digest", "single-platform", "linux/arm64", "not linux/amd64"),
 		},
+	)
+}
+
+// platformDigest checks a [digest, pinned_ref] pair of img's 2024.07.0 tag.
+func platformDigest(img, digest string) knownvalue.Check {
+	return knownvalue.ListExact([]knownvalue.Check{
+		knownvalue.StringExact(digest),
+		knownvalue.StringExact(img + ":2024.07.0@" + digest),
 	})
 }
 
@@ -150,37 +142,34 @@ func TestImageDigestErrors(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewInProcess(t)
 	reg.PushImage(t, "acme/app", "1.0")
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: fmt.Sprintf(`data "registry_image_digest" "x" {
+	unitTest(t,
+		resource.TestStep{
+			Config: fmt.Sprintf(`data "registry_image_digest" "x" {
   image = "%s/acme/app"
   tag   = "2.0"
 }`, reg.Host),
-				ExpectError: errorContaining("Cannot Read Digest", "tag 2.0", reg.Host+"/acme/app", "HTTP 404"),
-			},
-			{
-				Config:      `data "registry_image_digest" "x" { image = "127.0.0.1:1/acme/app:1.0" }`,
-				ExpectError: errorContaining("Invalid Image", "holds a tag", "use the tag argument"),
-				PlanOnly:    true,
-			},
-			{
-				Config: `data "registry_image_digest" "x" {
+			ExpectError: errorContaining("Cannot Read Digest", "tag 2.0", reg.Host+"/acme/app", "HTTP 404"),
+		},
+		resource.TestStep{
+			Config:      `data "registry_image_digest" "x" { image = "127.0.0.1:1/acme/app:1.0" }`,
+			ExpectError: errorContaining("Invalid Image", "holds a tag", "use the tag argument"),
+			PlanOnly:    true,
+		},
+		resource.TestStep{
+			Config: `data "registry_image_digest" "x" {
   image    = "127.0.0.1:1/acme/app"
   platform = "linux"
 }`,
-				ExpectError: errorContaining("Invalid Platform", `platform "linux" is not of the form os/arch`),
-				PlanOnly:    true,
-			},
-			{
-				Config: `data "registry_image_digest" "x" {
+			ExpectError: errorContaining("Invalid Platform", `platform "linux" is not of the form os/arch`),
+			PlanOnly:    true,
+		},
+		resource.TestStep{
+			Config: `data "registry_image_digest" "x" {
   image = "127.0.0.1:1/acme/app"
   tag   = "-bad"
 }`,
-				ExpectError: errorContaining("Invalid Tag", `tag "-bad" is not a valid tag`),
-				PlanOnly:    true,
-			},
+			ExpectError: errorContaining("Invalid Tag", `tag "-bad" is not a valid tag`),
+			PlanOnly:    true,
 		},
-	})
+	)
 }

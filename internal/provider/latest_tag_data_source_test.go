@@ -26,20 +26,17 @@ func TestLatestTagSemver(t *testing.T) {
 	want := digests["1.10"].String()
 	image := reg.Host + "/library/nginx"
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: hcl(providerBlock("max_concurrent_requests = 2"), fmt.Sprintf(`data "registry_latest_tag" "nginx" { image = %q }`, image)),
-			ConfigStateChecks: []statecheck.StateCheck{
-				expect("data.registry_latest_tag.nginx", "tag", knownvalue.StringExact("1.10")),
-				expect("data.registry_latest_tag.nginx", "digest", knownvalue.StringExact(want)),
-				expect("data.registry_latest_tag.nginx", "image_ref", knownvalue.StringExact(image+":1.10")),
-				expect("data.registry_latest_tag.nginx", "pinned_ref", knownvalue.StringExact(image+":1.10@"+want)),
-				expect("data.registry_latest_tag.nginx", "update_available", knownvalue.Bool(false)),
-				expect("data.registry_latest_tag.nginx", "update_kind", knownvalue.Null()),
-				expect("data.registry_latest_tag.nginx", "filter", knownvalue.Null()),
-			},
-		}},
+	unitTest(t, resource.TestStep{
+		Config: hcl(providerBlock("max_concurrent_requests = 2"), fmt.Sprintf(`data "registry_latest_tag" "nginx" { image = %q }`, image)),
+		ConfigStateChecks: []statecheck.StateCheck{
+			expect("data.registry_latest_tag.nginx", "tag", knownvalue.StringExact("1.10")),
+			expect("data.registry_latest_tag.nginx", "digest", knownvalue.StringExact(want)),
+			expect("data.registry_latest_tag.nginx", "image_ref", knownvalue.StringExact(image+":1.10")),
+			expect("data.registry_latest_tag.nginx", "pinned_ref", knownvalue.StringExact(image+":1.10@"+want)),
+			expect("data.registry_latest_tag.nginx", "update_available", knownvalue.Bool(false)),
+			expect("data.registry_latest_tag.nginx", "update_kind", knownvalue.Null()),
+			expect("data.registry_latest_tag.nginx", "filter", knownvalue.Null()),
+		},
 	})
 }
 
@@ -85,29 +82,26 @@ data "registry_latest_tag" "calver_same_shape" {
   current = "2022.12"
 }
 `, reg.Host)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			ConfigStateChecks: []statecheck.StateCheck{
-				expect("data.registry_latest_tag.stable", "tag", knownvalue.StringExact("1.27.11")),
-				expect("data.registry_latest_tag.alpine_127", "tag", knownvalue.StringExact("1.27.10-alpine")),
-				// Without a constraint, 1.28.0-alpine beats 1.27.11 (numeric part first).
-				expect("data.registry_latest_tag.any", "tag", knownvalue.StringExact("2.0.0-beta")),
-				// A constraint that names a pre-release lets pre-releases in.
-				expect("data.registry_latest_tag.prerelease", "tag", knownvalue.StringExact("1.27.4-rc1")),
-				expect("data.registry_latest_tag.builds", "tag", knownvalue.StringExact("master-10")),
-				expect("data.registry_latest_tag.builds", "image_ref", knownvalue.StringExact(reg.Host+"/acme/app:master-10")),
-				expect("data.registry_latest_tag.builds", "update_available", knownvalue.Bool(true)),
-				expect("data.registry_latest_tag.builds", "update_kind", knownvalue.StringExact("major")),
-				expect("data.registry_latest_tag.calver", "tag", knownvalue.StringExact("2022.12.1")),
-				expect("data.registry_latest_tag.calver", "update_available", knownvalue.Bool(true)),
-				expect("data.registry_latest_tag.calver", "update_kind", knownvalue.StringExact("patch")),
-				// A pin keeps its precision: 2022.12 is the newest of its shape.
-				expect("data.registry_latest_tag.calver_same_shape", "tag", knownvalue.StringExact("2022.12")),
-				expect("data.registry_latest_tag.calver_same_shape", "update_kind", knownvalue.StringExact("none")),
-			},
-		}},
+	unitTest(t, resource.TestStep{
+		Config: cfg,
+		ConfigStateChecks: []statecheck.StateCheck{
+			expect("data.registry_latest_tag.stable", "tag", knownvalue.StringExact("1.27.11")),
+			expect("data.registry_latest_tag.alpine_127", "tag", knownvalue.StringExact("1.27.10-alpine")),
+			// Without a constraint, 1.28.0-alpine beats 1.27.11 (numeric part first).
+			expect("data.registry_latest_tag.any", "tag", knownvalue.StringExact("2.0.0-beta")),
+			// A constraint that names a pre-release lets pre-releases in.
+			expect("data.registry_latest_tag.prerelease", "tag", knownvalue.StringExact("1.27.4-rc1")),
+			expect("data.registry_latest_tag.builds", "tag", knownvalue.StringExact("master-10")),
+			expect("data.registry_latest_tag.builds", "image_ref", knownvalue.StringExact(reg.Host+"/acme/app:master-10")),
+			expect("data.registry_latest_tag.builds", "update_available", knownvalue.Bool(true)),
+			expect("data.registry_latest_tag.builds", "update_kind", knownvalue.StringExact("major")),
+			expect("data.registry_latest_tag.calver", "tag", knownvalue.StringExact("2022.12.1")),
+			expect("data.registry_latest_tag.calver", "update_available", knownvalue.Bool(true)),
+			expect("data.registry_latest_tag.calver", "update_kind", knownvalue.StringExact("patch")),
+			// A pin keeps its precision: 2022.12 is the newest of its shape.
+			expect("data.registry_latest_tag.calver_same_shape", "tag", knownvalue.StringExact("2022.12")),
+			expect("data.registry_latest_tag.calver_same_shape", "update_kind", knownvalue.StringExact("none")),
+		},
 	})
 }
 
@@ -142,43 +136,37 @@ func TestLatestTagCurrent(t *testing.T) {
 			},
 		})
 	}
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: ts})
+	unitTest(t, ts...)
 }
 
 func TestLatestTagNoMatch(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewInProcess(t)
 	reg.PushTags(t, "acme/app", "latest", "edge", "1.0.0-rc1", "1.0.0-rc2")
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: fmt.Sprintf(`data "registry_latest_tag" "x" {
+	unitTest(t,
+		resource.TestStep{
+			Config: fmt.Sprintf(`data "registry_latest_tag" "x" {
   image  = "%s/acme/app"
   filter = "number()"
 }`, reg.Host),
-				ExpectError: errorContaining("No Tag Matches", reg.Host+"/acme/app", `filter "number()"`, "has 4 tags", "1.0.0-rc1"),
-			},
-			{
-				Config: fmt.Sprintf(`data "registry_latest_tag" "x" {
+			ExpectError: errorContaining("No Tag Matches", reg.Host+"/acme/app", `filter "number()"`, "has 4 tags", "1.0.0-rc1"),
+		},
+		resource.TestStep{
+			Config: fmt.Sprintf(`data "registry_latest_tag" "x" {
   image      = "%s/acme/app"
   constraint = ">= 0"
 }`, reg.Host),
-				ExpectError: errorContaining("No Tag Matches", `constraint ">= 0"`, "has 4 tags", "constraint rejected all of them"),
-			},
+			ExpectError: errorContaining("No Tag Matches", `constraint ">= 0"`, "has 4 tags", "constraint rejected all of them"),
 		},
-	})
+	)
 }
 
 func TestLatestTagRegistryErrors(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewInProcess(t)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      fmt.Sprintf(`data "registry_latest_tag" "x" { image = "%s/nobody/here" }`, reg.Host),
-			ExpectError: errorContaining("Cannot List Tags", "nobody/here", "registry "+reg.Host, "HTTP 404", "no such repository"),
-		}},
+	unitTest(t, resource.TestStep{
+		Config:      fmt.Sprintf(`data "registry_latest_tag" "x" { image = "%s/nobody/here" }`, reg.Host),
+		ExpectError: errorContaining("Cannot List Tags", "nobody/here", "registry "+reg.Host, "HTTP 404", "no such repository"),
 	})
 }
 
@@ -192,22 +180,19 @@ func TestAccLatestTagManyPages(t *testing.T) {
 		tags = append(tags, fmt.Sprintf("1.%d.%d", i/50, i%50))
 	}
 	digests := reg.PushTags(t, "team/app", tags...)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	accTest(t, resource.TestStep{
+		Config: fmt.Sprintf(`
 data "registry_latest_tag" "app" { image = "%[1]s/team/app" }
 data "registry_latest_tag" "in_range" {
   image      = "%[1]s/team/app"
   constraint = "~1.3"
 }
 `, reg.Host),
-			ConfigStateChecks: []statecheck.StateCheck{
-				expect("data.registry_latest_tag.app", "tag", knownvalue.StringExact("1.24.49")),
-				expect("data.registry_latest_tag.app", "digest", knownvalue.StringExact(digests["1.24.49"].String())),
-				expect("data.registry_latest_tag.in_range", "tag", knownvalue.StringExact("1.3.49")),
-			},
-		}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			expect("data.registry_latest_tag.app", "tag", knownvalue.StringExact("1.24.49")),
+			expect("data.registry_latest_tag.app", "digest", knownvalue.StringExact(digests["1.24.49"].String())),
+			expect("data.registry_latest_tag.in_range", "tag", knownvalue.StringExact("1.3.49")),
+		},
 	})
 }
 
@@ -251,7 +236,7 @@ func TestLatestTagValidation(t *testing.T) {
 			PlanOnly:    true,
 		})
 	}
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
+	unitTest(t, steps...)
 }
 
 // TestLatestTagTimeout proves a read against a registry that never answers
@@ -259,12 +244,9 @@ func TestLatestTagValidation(t *testing.T) {
 func TestLatestTagTimeout(t *testing.T) {
 	t.Parallel()
 	host := registrytest.NewSilent(t)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: hcl(providerBlock(`timeout = "2s"`),
-				fmt.Sprintf(`data "registry_latest_tag" "x" { image = "%s/slow/app" }`, host)),
-			ExpectError: errorContaining("Cannot List Tags", "slow/app", "did not answer within the provider's timeout"),
-		}},
+	unitTest(t, resource.TestStep{
+		Config: hcl(providerBlock(`timeout = "2s"`),
+			fmt.Sprintf(`data "registry_latest_tag" "x" { image = "%s/slow/app" }`, host)),
+		ExpectError: errorContaining("Cannot List Tags", "slow/app", "did not answer within the provider's timeout"),
 	})
 }

@@ -68,50 +68,47 @@ func TestLatestTagPlatformAndAge(t *testing.T) {
 	tag := func(name, want string) statecheck.StateCheck {
 		return expect("data.registry_latest_tag."+name, "tag", knownvalue.StringExact(want))
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: ds("arm", `platform = "linux/arm64"`) +
-					ds("amd", `platform = "linux/amd64"`) +
-					ds("aged", `min_age = "7d"`) +
-					ds("arm_aged", "platform = \"linux/arm64/v8\"\n  min_age = \"1d12h\"") +
-					ds("excluded", `exclude = ["1\\.4\\.0", "1\\.3.*"]`) +
-					ds("no_age", `min_age = "0"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					tag("arm", "1.3.0"),
-					expect("data.registry_latest_tag.arm", "digest", knownvalue.StringExact(d130.String())),
-					expect("data.registry_latest_tag.arm", "created", knownvalue.Null()),
-					tag("amd", "1.4.0"),
-					tag("aged", "1.1.0"),
-					expect("data.registry_latest_tag.aged", "created", knownvalue.StringExact("2021-03-04T05:06:07Z")),
-					tag("arm_aged", "1.0.0"),
-					expect("data.registry_latest_tag.arm_aged", "digest", knownvalue.StringExact(digestOf(images100["linux/arm64"]))),
-					expect("data.registry_latest_tag.arm_aged", "pinned_ref", knownvalue.StringExact(reg.Host+"/team/app:1.0.0@"+digestOf(images100["linux/arm64"]))),
-					tag("excluded", "1.2.0"),
-					tag("no_age", "1.4.0"),
-					expect("data.registry_latest_tag.no_age", "created", knownvalue.Null()),
-				},
-			},
-			{
-				// The platform digest of an index is the one crane gives.
-				Config: ds("amd_index", "platform = \"linux/amd64\"\n  exclude = [\"1\\\\.4\\\\.0\", \"1\\\\.3\\\\.0\"]"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					tag("amd_index", "1.2.0"),
-					expect("data.registry_latest_tag.amd_index", "digest", knownvalue.StringExact(craneDigest(t, reg.Host+"/team/app:1.2.0", "linux/amd64"))),
-					expect("data.registry_latest_tag.amd_index", "digest", knownvalue.StringExact(digestOf(images120["linux/amd64"]))),
-				},
-			},
-			{
-				Config:      ds("none", `platform = "linux/s390x"`),
-				ExpectError: errorContaining("No Tag Matches", "platform 5"),
-			},
-			{
-				Config:      ds("too_new", `min_age = "36500d"`),
-				ExpectError: errorContaining("No Tag Matches", "the newest the filter kept: 1.4.0, 1.3.0", "min_age 5"),
+	unitTest(t,
+		resource.TestStep{
+			Config: ds("arm", `platform = "linux/arm64"`) +
+				ds("amd", `platform = "linux/amd64"`) +
+				ds("aged", `min_age = "7d"`) +
+				ds("arm_aged", "platform = \"linux/arm64/v8\"\n  min_age = \"1d12h\"") +
+				ds("excluded", `exclude = ["1\\.4\\.0", "1\\.3.*"]`) +
+				ds("no_age", `min_age = "0"`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				tag("arm", "1.3.0"),
+				expect("data.registry_latest_tag.arm", "digest", knownvalue.StringExact(d130.String())),
+				expect("data.registry_latest_tag.arm", "created", knownvalue.Null()),
+				tag("amd", "1.4.0"),
+				tag("aged", "1.1.0"),
+				expect("data.registry_latest_tag.aged", "created", knownvalue.StringExact("2021-03-04T05:06:07Z")),
+				tag("arm_aged", "1.0.0"),
+				expect("data.registry_latest_tag.arm_aged", "digest", knownvalue.StringExact(digestOf(images100["linux/arm64"]))),
+				expect("data.registry_latest_tag.arm_aged", "pinned_ref", knownvalue.StringExact(reg.Host+"/team/app:1.0.0@"+digestOf(images100["linux/arm64"]))),
+				tag("excluded", "1.2.0"),
+				tag("no_age", "1.4.0"),
+				expect("data.registry_latest_tag.no_age", "created", knownvalue.Null()),
 			},
 		},
-	})
+		resource.TestStep{
+			// The platform digest of an index is the one crane gives.
+			Config: ds("amd_index", "platform = \"linux/amd64\"\n  exclude = [\"1\\\\.4\\\\.0\", \"1\\\\.3\\\\.0\"]"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				tag("amd_index", "1.2.0"),
+				expect("data.registry_latest_tag.amd_index", "digest", knownvalue.StringExact(craneDigest(t, reg.Host+"/team/app:1.2.0", "linux/amd64"))),
+				expect("data.registry_latest_tag.amd_index", "digest", knownvalue.StringExact(digestOf(images120["linux/amd64"]))),
+			},
+		},
+		resource.TestStep{
+			Config:      ds("none", `platform = "linux/s390x"`),
+			ExpectError: errorContaining("No Tag Matches", "platform 5"),
+		},
+		resource.TestStep{
+			Config:      ds("too_new", `min_age = "36500d"`),
+			ExpectError: errorContaining("No Tag Matches", "the newest the filter kept: 1.4.0, 1.3.0", "min_age 5"),
+		},
+	)
 }
 
 // TestLatestTagWalkCap: the walk for platform reads at most 20 candidates,
@@ -124,15 +121,12 @@ func TestLatestTagWalkCap(t *testing.T) {
 		tags[i] = fmt.Sprintf("1.%d.0", i)
 	}
 	reg.PushTags(t, "team/app", tags...) // linux/amd64 only
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`data "registry_latest_tag" "x" {
+	unitTest(t, resource.TestStep{
+		Config: fmt.Sprintf(`data "registry_latest_tag" "x" {
   image    = "%s/team/app"
   platform = "linux/arm64"
 }`, reg.Host),
-			ExpectError: errorContaining("No Tag Matches", "platform 20", "Only the newest 20 candidates were read"),
-		}},
+		ExpectError: errorContaining("No Tag Matches", "platform 20", "Only the newest 20 candidates were read"),
 	})
 	// Terraform plans more than once; each read walks 20 candidates, one
 	// manifest and one config each, and never more.
@@ -172,7 +166,7 @@ func TestLatestTagRulesValidation(t *testing.T) {
 			PlanOnly:    true,
 		})
 	}
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
+	unitTest(t, steps...)
 }
 
 // TestLeftBehind: the warning for a pin at the end of its shape comes for a

@@ -17,6 +17,20 @@ var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 	"registry": providerserver.NewProtocol6WithError(New("test")()),
 }
 
+// unitTest runs steps against the provider under test, with or without
+// TF_ACC.
+func unitTest(t *testing.T, steps ...resource.TestStep) {
+	t.Helper()
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
+}
+
+// accTest runs steps against the provider under test when TF_ACC is set:
+// the tests that start the CNCF distribution registry.
+func accTest(t *testing.T, steps ...resource.TestStep) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
+}
+
 // hcl joins HCL blocks into one configuration.
 func hcl(blocks ...string) string {
 	return strings.Join(blocks, "\n")
@@ -49,25 +63,22 @@ func errorContaining(parts ...string) *regexp.Regexp {
 func TestProviderValidation(t *testing.T) {
 	t.Parallel()
 	ds := `data "registry_image_digest" "x" { image = "127.0.0.1:1/x" }`
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      hcl(providerBlock(`timeout = "soon"`), ds),
-				ExpectError: errorContaining("Invalid Timeout", `timeout "soon" is not a duration`),
-			},
-			{
-				Config:      hcl(providerBlock(`timeout = "-1s"`), ds),
-				ExpectError: errorContaining("Invalid Timeout", "must be greater than zero"),
-			},
-			{
-				Config:      hcl(providerBlock(`max_concurrent_requests = 0`), ds),
-				ExpectError: errorContaining("max_concurrent_requests", "between 1 and 256"),
-			},
-			{
-				Config:      hcl(providerBlock(`insecure_registries = ["https://registry.example"]`), ds),
-				ExpectError: errorContaining("Invalid Registry Host", `registry "https://registry.example" holds a URL scheme`),
-			},
+	unitTest(t,
+		resource.TestStep{
+			Config:      hcl(providerBlock(`timeout = "soon"`), ds),
+			ExpectError: errorContaining("Invalid Timeout", `timeout "soon" is not a duration`),
 		},
-	})
+		resource.TestStep{
+			Config:      hcl(providerBlock(`timeout = "-1s"`), ds),
+			ExpectError: errorContaining("Invalid Timeout", "must be greater than zero"),
+		},
+		resource.TestStep{
+			Config:      hcl(providerBlock(`max_concurrent_requests = 0`), ds),
+			ExpectError: errorContaining("max_concurrent_requests", "between 1 and 256"),
+		},
+		resource.TestStep{
+			Config:      hcl(providerBlock(`insecure_registries = ["https://registry.example"]`), ds),
+			ExpectError: errorContaining("Invalid Registry Host", `registry "https://registry.example" holds a URL scheme`),
+		},
+	)
 }

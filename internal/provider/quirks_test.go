@@ -90,7 +90,7 @@ func TestRegistryQuirks(t *testing.T) {
 				}
 			}
 			start := time.Now()
-			resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: []resource.TestStep{step}})
+			unitTest(t, step)
 			if took := time.Since(start); took > 3*quirkTimeout {
 				t.Errorf("the test took %s: a read outlasted the provider's timeout", took)
 			}
@@ -123,14 +123,11 @@ func TestMissingRepositoryWithToken(t *testing.T) {
 	reg.PushTags(t, "team/app", "1.0.0")
 	proxy := registrytest.NewFaultProxy(t, reg)
 	proxy.Inject(registrytest.QuirkInsufficientScope("/v2/team/typo/", reg.Token.Realm, reg.Token.Service))
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: hcl(providerBlock(authBlock(proxy.Host, "alice", `"alice-s3cret"`)),
-				fmt.Sprintf(`data "registry_latest_tag" "app" { image = "%s/team/typo" }`, proxy.Host)),
-			ExpectError: errorContaining("Cannot List Tags", proxy.Host+"/team/typo", "HTTP 401",
-				"the repository does not exist, or these credentials may not read it", "Check the image name first"),
-		}},
+	unitTest(t, resource.TestStep{
+		Config: hcl(providerBlock(authBlock(proxy.Host, "alice", `"alice-s3cret"`)),
+			fmt.Sprintf(`data "registry_latest_tag" "app" { image = "%s/team/typo" }`, proxy.Host)),
+		ExpectError: errorContaining("Cannot List Tags", proxy.Host+"/team/typo", "HTTP 401",
+			"the repository does not exist, or these credentials may not read it", "Check the image name first"),
 	})
 	// One token for the session, one refresh after the first 401; the
 	// plan reads once.

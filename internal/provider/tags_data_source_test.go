@@ -28,43 +28,40 @@ func TestTags(t *testing.T) {
 			"exclude": knownvalue.Int64Exact(exclude), "constraint": knownvalue.Int64Exact(constraint),
 		}))
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: ds("all", "") +
-					ds("stable", `constraint = ">= 0"`) +
-					ds("newest_two", "limit = 2") +
-					ds("excluded", `exclude = ["2\\..*"]`) +
-					ds("none", `filter = "number()"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					expect("data.registry_tags.all", "tags", strings_("2.0.0", "1.2.0", "1.2.0-rc1", "1.1.0", "1.0.0")),
-					expect("data.registry_tags.all", "tags_listed", knownvalue.Int64Exact(9)),
-					rejected("all", 2, 1, 1, 0, 0),
-					expect("data.registry_tags.stable", "tags", strings_("2.0.0", "1.2.0", "1.1.0", "1.0.0")),
-					rejected("stable", 2, 1, 1, 0, 1),
-					expect("data.registry_tags.newest_two", "tags", strings_("2.0.0", "1.2.0")),
-					rejected("newest_two", 2, 1, 1, 0, 0),
-					expect("data.registry_tags.excluded", "tags", strings_("1.2.0", "1.2.0-rc1", "1.1.0", "1.0.0")),
-					rejected("excluded", 2, 1, 1, 1, 0),
-					expect("data.registry_tags.none", "tags", knownvalue.ListExact([]knownvalue.Check{})),
-					rejected("none", 2, 1, 6, 0, 0),
-				},
-			},
-			{
-				Config:      ds("bad", "limit = 0"),
-				ExpectError: errorContaining(`Attribute limit value must be at least 1`),
-			},
-			{
-				Config:      ds("bad", `filter = "semver("`),
-				ExpectError: errorContaining("Invalid Filter"),
-			},
-			{
-				Config:      fmt.Sprintf(`data "registry_tags" "missing" { image = "%s/team/none" }`, proxy.Host),
-				ExpectError: errorContaining("Cannot List Tags", "HTTP 404"),
+	unitTest(t,
+		resource.TestStep{
+			Config: ds("all", "") +
+				ds("stable", `constraint = ">= 0"`) +
+				ds("newest_two", "limit = 2") +
+				ds("excluded", `exclude = ["2\\..*"]`) +
+				ds("none", `filter = "number()"`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect("data.registry_tags.all", "tags", strings_("2.0.0", "1.2.0", "1.2.0-rc1", "1.1.0", "1.0.0")),
+				expect("data.registry_tags.all", "tags_listed", knownvalue.Int64Exact(9)),
+				rejected("all", 2, 1, 1, 0, 0),
+				expect("data.registry_tags.stable", "tags", strings_("2.0.0", "1.2.0", "1.1.0", "1.0.0")),
+				rejected("stable", 2, 1, 1, 0, 1),
+				expect("data.registry_tags.newest_two", "tags", strings_("2.0.0", "1.2.0")),
+				rejected("newest_two", 2, 1, 1, 0, 0),
+				expect("data.registry_tags.excluded", "tags", strings_("1.2.0", "1.2.0-rc1", "1.1.0", "1.0.0")),
+				rejected("excluded", 2, 1, 1, 1, 0),
+				expect("data.registry_tags.none", "tags", knownvalue.ListExact([]knownvalue.Check{})),
+				rejected("none", 2, 1, 6, 0, 0),
 			},
 		},
-	})
+		resource.TestStep{
+			Config:      ds("bad", "limit = 0"),
+			ExpectError: errorContaining(`Attribute limit value must be at least 1`),
+		},
+		resource.TestStep{
+			Config:      ds("bad", `filter = "semver("`),
+			ExpectError: errorContaining("Invalid Filter"),
+		},
+		resource.TestStep{
+			Config:      fmt.Sprintf(`data "registry_tags" "missing" { image = "%s/team/none" }`, proxy.Host),
+			ExpectError: errorContaining("Cannot List Tags", "HTTP 404"),
+		},
+	)
 }
 
 // TestSameOrderEverywhere: registry_tags, sort_tags and newest_tag give

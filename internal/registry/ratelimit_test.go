@@ -6,42 +6,43 @@ import (
 )
 
 // TestRateLimitWarning: a registry that reports few requests left gives one
-// warning per run.
+// warning per run, and plenty of requests left gives none.
 func TestRateLimitWarning(t *testing.T) {
 	t.Parallel()
-	img := server(t, func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Ratelimit-Limit", "100;w=21600")
-		w.Header().Set("Ratelimit-Remaining", "4;w=21600")
-		_, _ = w.Write([]byte(`{"name":"team/x","tags":["1.0"]}`))
-	})
-	c := newClient(t)
-	if _, err := c.ListTags(t.Context(), img); err != nil {
-		t.Fatal(err)
+	low := listWithRemaining(t, "4;w=21600")
+	want := RateLimit{Registry: low.img.Registry, Remaining: 4, Limit: "100 pulls per 6h0m0s"}
+	if got := low.c.LowRateLimits(low.img); len(got) != 1 || got[0] != want {
+		t.Errorf("LowRateLimits = %+v, want 4 left of 100 pulls per 6h0m0s on %s", got, low.img.Registry)
 	}
-	low := c.LowRateLimits(img)
-	if len(low) != 1 || low[0] != (RateLimit{Registry: img.Registry, Remaining: 4, Limit: "100 pulls per 6h0m0s"}) {
-		t.Errorf("LowRateLimits = %+v, want 4 left of 100 pulls per 6h0m0s on %s", low, img.Registry)
-	}
-	if again := c.LowRateLimits(img); len(again) != 0 {
+	if again := low.c.LowRateLimits(low.img); len(again) != 0 {
 		t.Errorf("second LowRateLimits = %+v, want none", again)
+	}
+	plenty := listWithRemaining(t, "80;w=21600")
+	if got := plenty.c.LowRateLimits(plenty.img); len(got) != 0 {
+		t.Errorf("LowRateLimits = %+v with 80 of 100 left", got)
 	}
 }
 
-// TestNoWarningWithRoomLeft: plenty of requests left gives no warning.
-func TestNoWarningWithRoomLeft(t *testing.T) {
-	t.Parallel()
+// listed is a client that has listed the tags of img.
+type listed struct {
+	c   *Client
+	img Image
+}
+
+// listWithRemaining lists the tags of a registry that answers with a limit
+// of 100 pulls per 6 hours and the given Ratelimit-Remaining.
+func listWithRemaining(t *testing.T, remaining string) listed {
+	t.Helper()
 	img := server(t, func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Ratelimit-Limit", "100;w=21600")
-		w.Header().Set("Ratelimit-Remaining", "80;w=21600")
+		w.Header().Set("Ratelimit-Remaining", remaining)
 		_, _ = w.Write([]byte(`{"name":"team/x","tags":["1.0"]}`))
 	})
 	c := newClient(t)
 	if _, err := c.ListTags(t.Context(), img); err != nil {
 		t.Fatal(err)
 	}
-	if low := c.LowRateLimits(img); len(low) != 0 {
-		t.Errorf("LowRateLimits = %+v with 80 of 100 left", low)
-	}
+	return listed{c, img}
 }
 
 func TestDescribeLimit(t *testing.T) {

@@ -2,6 +2,7 @@ package tagfilter_test
 
 import (
 	"bufio"
+	"iter"
 	"os"
 	"strings"
 	"testing"
@@ -52,6 +53,25 @@ func referenceTable(t *testing.T, header string) [][]string {
 	return rows
 }
 
+// filterTable is referenceTable for a table whose first column is a filter:
+// it yields each row with its filter parsed, and fails the test on a filter
+// that does not parse.
+func filterTable(t *testing.T, header string) iter.Seq2[*tagfilter.Filter, []string] {
+	t.Helper()
+	rows := referenceTable(t, header)
+	return func(yield func(*tagfilter.Filter, []string) bool) {
+		for _, row := range rows {
+			f, err := tagfilter.Parse(row[0])
+			if err != nil {
+				t.Fatalf("%s: %v", row[0], err)
+			}
+			if !yield(f, row) {
+				return
+			}
+		}
+	}
+}
+
 // tagList splits a cell such as "`1.27.3`, `v1.27.3`" into its tags.
 func tagList(cell string) []string {
 	var tags []string
@@ -63,11 +83,7 @@ func tagList(cell string) []string {
 
 func TestReferenceKeeps(t *testing.T) {
 	t.Parallel()
-	for _, row := range referenceTable(t, "| filter | keeps | leaves out |") {
-		f, err := tagfilter.Parse(row[0])
-		if err != nil {
-			t.Fatalf("%s: %v", row[0], err)
-		}
+	for f, row := range filterTable(t, "| filter | keeps | leaves out |") {
 		for _, tag := range tagList(row[1]) {
 			if !f.Keep(tag) {
 				t.Errorf("%s leaves out %q; the page says it keeps it", row[0], tag)
@@ -83,11 +99,7 @@ func TestReferenceKeeps(t *testing.T) {
 
 func TestReferenceOrder(t *testing.T) {
 	t.Parallel()
-	for _, row := range referenceTable(t, "| filter | newer | older | by step |") {
-		f, err := tagfilter.Parse(row[0])
-		if err != nil {
-			t.Fatalf("%s: %v", row[0], err)
-		}
+	for f, row := range filterTable(t, "| filter | newer | older | by step |") {
 		if c := f.Compare(row[1], row[2]); c <= 0 {
 			t.Errorf("%s: Compare(%q, %q) = %d; the page says the first is newer", row[0], row[1], row[2], c)
 		}
@@ -124,11 +136,7 @@ func TestReferenceShapes(t *testing.T) {
 
 func TestReferenceUpdateKinds(t *testing.T) {
 	t.Parallel()
-	for _, row := range referenceTable(t, "| filter | current | newest | update_kind |") {
-		f, err := tagfilter.Parse(row[0])
-		if err != nil {
-			t.Fatalf("%s: %v", row[0], err)
-		}
+	for f, row := range filterTable(t, "| filter | current | newest | update_kind |") {
 		kind, err := f.Update(row[1], row[2])
 		if err != nil {
 			t.Fatalf("%s: %v", row[0], err)

@@ -94,6 +94,21 @@ func registryAttribute() schema.StringAttribute {
 	}
 }
 
+// pinnedImage is what the data sources that resolve one tag give: the digest
+// the tag points to, and the references to deploy it by.
+type pinnedImage struct {
+	Digest    types.String `tfsdk:"digest"`
+	ImageRef  types.String `tfsdk:"image_ref"`
+	PinnedRef types.String `tfsdk:"pinned_ref"`
+}
+
+// pin sets the digest of img:tag and its references.
+func (p *pinnedImage) pin(img registry.Image, tag, digest string) {
+	p.Digest = types.StringValue(digest)
+	p.ImageRef = types.StringValue(img.Name + ":" + tag)
+	p.PinnedRef = types.StringValue(img.Name + ":" + tag + "@" + digest)
+}
+
 func imageRefAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
 		Computed:            true,

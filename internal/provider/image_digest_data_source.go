@@ -24,11 +24,9 @@ type imageDigestDataSource struct {
 
 type imageDigestModel struct {
 	imageArgs
-	Tag       types.String `tfsdk:"tag"`
-	Platform  types.String `tfsdk:"platform"`
-	Digest    types.String `tfsdk:"digest"`
-	ImageRef  types.String `tfsdk:"image_ref"`
-	PinnedRef types.String `tfsdk:"pinned_ref"`
+	pinnedImage
+	Tag      types.String `tfsdk:"tag"`
+	Platform types.String `tfsdk:"platform"`
 }
 
 func (d *imageDigestDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -92,13 +90,10 @@ func (d *imageDigestDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 
-	digest := read.Digest
 	if read.Mirror != "" {
 		resp.Diagnostics.Append(readFromMirror(img, read.Mirror))
 	}
-	m.Digest = types.StringValue(digest)
-	m.ImageRef = types.StringValue(img.Name + ":" + tag)
-	m.PinnedRef = types.StringValue(img.Name + ":" + tag + "@" + digest)
+	m.pin(img, tag, read.Digest)
 	d.warnRateLimit(img, resp)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -35,14 +35,12 @@ type latestTagDataSource struct {
 type latestTagModel struct {
 	imageArgs
 	ruleArgs
+	pinnedImage
 	Current         types.String `tfsdk:"current"`
 	Variant         types.String `tfsdk:"variant"`
 	Platform        types.String `tfsdk:"platform"`
 	MinAge          types.String `tfsdk:"min_age"`
 	Tag             types.String `tfsdk:"tag"`
-	Digest          types.String `tfsdk:"digest"`
-	ImageRef        types.String `tfsdk:"image_ref"`
-	PinnedRef       types.String `tfsdk:"pinned_ref"`
 	UpdateAvailable types.Bool   `tfsdk:"update_available"`
 	UpdateKind      types.String `tfsdk:"update_kind"`
 	Created         types.String `tfsdk:"created"`
@@ -312,9 +310,7 @@ func (a latestTagArgs) leftBehind(sel tagfilter.Selection) bool {
 // fill sets the computed attributes.
 func (m *latestTagModel) fill(img registry.Image, a latestTagArgs, chosen chosenTag) diag.Diagnostics {
 	m.Tag = types.StringValue(chosen.tag)
-	m.Digest = types.StringValue(chosen.digest)
-	m.ImageRef = types.StringValue(img.Name + ":" + chosen.tag)
-	m.PinnedRef = types.StringValue(img.Name + ":" + chosen.tag + "@" + chosen.digest)
+	m.pin(img, chosen.tag, chosen.digest)
 	m.UpdateAvailable = types.BoolValue(false)
 	m.UpdateKind = types.StringNull()
 	m.Created = types.StringNull()

@@ -186,9 +186,6 @@ var ErrInvalidTag = errors.New("the tag is not a valid tag: " + tagRule)
 // error quotes a whole answer (a token server's, or a page of HTML).
 type StatusError struct {
 	Status int
-	// Codes are the distribution API error codes of the answer, such as
-	// "MANIFEST_UNKNOWN" or "TOOMANYREQUESTS".
-	Codes []string
 	// Message is what the registry said: its error messages, or the start
 	// of a short plain-text answer; "" when it said nothing usable.
 	Message string
@@ -266,7 +263,6 @@ func (r registryErrors) statusError(status int) *StatusError {
 	e := &StatusError{Status: status}
 	var parts []string
 	for _, d := range r.Errors {
-		e.Codes = append(e.Codes, d.Code)
 		parts = append(parts, strings.TrimPrefix(strings.TrimSpace(d.Code+": "+d.Message), ": "))
 		e.Numbers = append(e.Numbers, numbersIn(d.Message)...)
 		e.Numbers = append(e.Numbers, numbersIn(string(d.Detail))...)

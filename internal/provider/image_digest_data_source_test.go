@@ -142,34 +142,18 @@ func TestImageDigestErrors(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewInProcess(t)
 	reg.PushImage(t, "acme/app", "1.0")
-	unitTest(t,
-		resource.TestStep{
-			Config: fmt.Sprintf(`data "registry_image_digest" "x" {
+	unitTest(t, resource.TestStep{
+		Config: fmt.Sprintf(`data "registry_image_digest" "x" {
   image = "%s/acme/app"
   tag   = "2.0"
 }`, reg.Host),
-			ExpectError: errorContaining("Cannot Read Digest", "tag 2.0", reg.Host+"/acme/app", "HTTP 404"),
-		},
-		resource.TestStep{
-			Config:      `data "registry_image_digest" "x" { image = "127.0.0.1:1/acme/app:1.0" }`,
-			ExpectError: errorContaining("Invalid Image", "holds a tag", "use the tag argument"),
-			PlanOnly:    true,
-		},
-		resource.TestStep{
-			Config: `data "registry_image_digest" "x" {
-  image    = "127.0.0.1:1/acme/app"
-  platform = "linux"
-}`,
-			ExpectError: errorContaining("Invalid Platform", `platform "linux" is not of the form os/arch`),
-			PlanOnly:    true,
-		},
-		resource.TestStep{
-			Config: `data "registry_image_digest" "x" {
-  image = "127.0.0.1:1/acme/app"
-  tag   = "-bad"
-}`,
-			ExpectError: errorContaining("Invalid Tag", `tag "-bad" is not a valid tag`),
-			PlanOnly:    true,
-		},
+		ExpectError: errorContaining("Cannot Read Digest", "tag 2.0", reg.Host+"/acme/app", "HTTP 404"),
+	})
+	planRefuses(t, "registry_image_digest",
+		refused{`image = "127.0.0.1:1/acme/app:1.0"`, []string{"Invalid Image", "holds a tag", "use the tag argument"}},
+		refused{`image    = "127.0.0.1:1/acme/app"
+platform = "linux"`, []string{"Invalid Platform", `platform "linux" is not of the form os/arch`}},
+		refused{`image = "127.0.0.1:1/acme/app"
+tag   = "-bad"`, []string{"Invalid Tag", `tag "-bad" is not a valid tag`}},
 	)
 }

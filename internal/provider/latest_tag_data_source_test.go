@@ -198,45 +198,33 @@ data "registry_latest_tag" "in_range" {
 
 func TestLatestTagValidation(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		body string
-		want []string
-	}{
-		{`image = "nginx:1.27"`, []string{"Invalid Image", `image "nginx:1.27" holds a tag (:1.27)`, "the filter and the other rules choose the tag"}},
-		{`image = "nginx@sha256:0000"`, []string{"Invalid Image", "holds a digest"}},
-		{`image = "Nginx"`, []string{"Invalid Image", "not a valid repository name"}},
-		{`
+	planRefuses(t, "registry_latest_tag",
+		refused{`image = "nginx:1.27"`, []string{"Invalid Image", `image "nginx:1.27" holds a tag (:1.27)`, "the filter and the other rules choose the tag"}},
+		refused{`image = "nginx@sha256:0000"`, []string{"Invalid Image", "holds a digest"}},
+		refused{`image = "Nginx"`, []string{"Invalid Image", "not a valid repository name"}},
+		refused{`
   image    = "ghcr.io/acme/app"
   registry = "quay.io"`, []string{"Conflicting Registry", `already names the registry host "ghcr.io"`}},
-		{`
+		refused{`
   image    = "acme/app"
   registry = "https://ghcr.io"`, []string{"Invalid Registry", "URL scheme"}},
-		{`
+		refused{`
   image  = "127.0.0.1:1/nginx"
   filter = "prefix('a', suffix=number)"`, []string{"Invalid Filter", "column 26", `expected "("`}},
-		{`
+		refused{`
   image  = "127.0.0.1:1/nginx"
   filter = "foo()"`, []string{"Invalid Filter", "column 1", "unknown function foo"}},
-		{`
+		refused{`
   image  = "127.0.0.1:1/nginx"
   filter = "regex('[')"`, []string{"Invalid Filter", "invalid regular expression", "missing closing ]"}},
-		{`
+		refused{`
   image      = "127.0.0.1:1/nginx"
   constraint = ">= banana"`, []string{"Invalid Constraint", "banana"}},
-		{`
+		refused{`
   image   = "127.0.0.1:1/nginx"
   filter  = "number()"
   current = "1.2.3"`, []string{"Current Tag Not Kept By Filter", `"1.2.3"`, `"number()"`}},
-	}
-	steps := make([]resource.TestStep, 0, len(cases))
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{
-			Config:      "data \"registry_latest_tag\" \"x\" {\n" + c.body + "\n}",
-			ExpectError: errorContaining(c.want...),
-			PlanOnly:    true,
-		})
-	}
-	unitTest(t, steps...)
+	)
 }
 
 // TestLatestTagTimeout proves a read against a registry that never answers

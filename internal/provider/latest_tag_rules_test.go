@@ -152,21 +152,14 @@ func craneDigest(t *testing.T, ref, platform string) string {
 // at its attribute.
 func TestLatestTagRulesValidation(t *testing.T) {
 	t.Parallel()
-	var steps []resource.TestStep
-	for _, c := range []struct{ body, want string }{
-		{`variant = "other"`, `value must be one of: ["same" "any"]`},
-		{`exclude = ["("]`, `exclude pattern "(" is not a valid regular expression`},
-		{`min_age = "-1d"`, `minimum age "-1d" is negative`},
-		{`min_age = "soon"`, `minimum age "soon" is not an age`},
-		{`platform = "linux"`, `platform "linux" is not of the form os/arch`},
-	} {
-		steps = append(steps, resource.TestStep{
-			Config:      "data \"registry_latest_tag\" \"x\" {\n  image = \"127.0.0.1:1/nginx\"\n  " + c.body + "\n}",
-			ExpectError: errorContaining(c.want),
-			PlanOnly:    true,
-		})
-	}
-	unitTest(t, steps...)
+	const image = `image = "127.0.0.1:1/nginx"` + "\n"
+	planRefuses(t, "registry_latest_tag",
+		refused{image + `variant = "other"`, []string{`value must be one of: ["same" "any"]`}},
+		refused{image + `exclude = ["("]`, []string{`exclude pattern "(" is not a valid regular expression`}},
+		refused{image + `min_age = "-1d"`, []string{`minimum age "-1d" is negative`}},
+		refused{image + `min_age = "soon"`, []string{`minimum age "soon" is not an age`}},
+		refused{image + `platform = "linux"`, []string{`platform "linux" is not of the form os/arch`}},
+	)
 }
 
 // TestLeftBehind: the warning for a pin at the end of its shape comes for a

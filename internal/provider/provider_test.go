@@ -31,6 +31,28 @@ func accTest(t *testing.T, steps ...resource.TestStep) {
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
 }
 
+// refused is the body of a data source that the plan must refuse, and the
+// parts of the error it must give.
+type refused struct {
+	body string
+	want []string
+}
+
+// planRefuses plans each body in a data source of type dataSource, and
+// checks that the plan fails with the error the case wants.
+func planRefuses(t *testing.T, dataSource string, cases ...refused) {
+	t.Helper()
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      fmt.Sprintf("data %q \"x\" {\n%s\n}", dataSource, c.body),
+			ExpectError: errorContaining(c.want...),
+			PlanOnly:    true,
+		})
+	}
+	unitTest(t, steps...)
+}
+
 // hcl joins HCL blocks into one configuration.
 func hcl(blocks ...string) string {
 	return strings.Join(blocks, "\n")

@@ -128,7 +128,7 @@ tf() {
 
 heading "Building the provider, and the demo's registry (examples/demo/registry)" \
 	"go build -o $WORK/bin/terraform-provider-registry ."
-bounded "$BUILD_LIMIT" go -C "$REPO" build -o "$WORK/bin/terraform-provider-registry" . ||
+bounded "$BUILD_LIMIT" build_provider "$WORK/bin" ||
 	die "building the provider failed"
 bounded "$BUILD_LIMIT" go -C "$REPO" build -o "$WORK/demo-registry" ./examples/demo/registry ||
 	die "building the demo registry (examples/demo/registry) failed"

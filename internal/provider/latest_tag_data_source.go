@@ -154,7 +154,7 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 	sel := a.filter.SelectWith(list.Tags, a.rules, shown)
 	tflog.Debug(ctx, "selected the newest tags", map[string]any{
 		"image": img.Name, "filter": a.filter.String(), "constraint": a.rules.Constraint.String(), "shape": a.rules.Shape,
-		"tags_listed": list.Listed, "tags_invalid": list.Invalid, "tags_kept": sel.Kept,
+		"tags_listed": list.Listed(), "tags_invalid": list.Invalid, "tags_kept": sel.Kept,
 		"rejected_by_filter": sel.RejectedByFilter, "rejected_by_exclude": sel.RejectedByExclude,
 		"rejected_by_variant": sel.RejectedByVariant, "rejected_by_constraint": sel.RejectedByConstraint,
 		"top_candidates": sel.Candidates,
@@ -287,7 +287,7 @@ func (d *latestTagDataSource) warn(img registry.Image, list *registry.TagList, s
 		resp.Diagnostics.Append(readFromMirror(img, chosen.mirror))
 	}
 	if list.MayBeCut {
-		resp.Diagnostics.Append(tagListMayBeCut(img, list.Listed))
+		resp.Diagnostics.Append(tagListMayBeCut(img, list.Listed()))
 	}
 	if a.leftBehind(sel) {
 		resp.Diagnostics.Append(newLineInAnotherShape(img, a.current, sel.OtherShape))
@@ -338,7 +338,7 @@ func noMatchDetail(img registry.Image, a latestTagArgs, list *registry.TagList, 
 	if a.rules.Constraint != nil {
 		fmt.Fprintf(&b, " with constraint %q", a.rules.Constraint.String())
 	}
-	fmt.Fprintf(&b, " and the other rules. The image has %d tags", list.Listed)
+	fmt.Fprintf(&b, " and the other rules. The image has %d tags", list.Listed())
 	sample, what := a.filter.Select(list.Tags, nil, 5).Candidates, "the newest the filter kept"
 	if len(sample) == 0 {
 		sample, what = list.Tags[:min(10, len(list.Tags))], "for example"

@@ -87,7 +87,7 @@ func (d *tagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if kept == nil {
 		kept = []string{}
 	}
-	tflog.Debug(ctx, "listed the kept tags", map[string]any{"image": img.Name, "tags_listed": list.Listed, "tags_kept": sel.Kept})
+	tflog.Debug(ctx, "listed the kept tags", map[string]any{"image": img.Name, "tags_listed": list.Listed(), "tags_kept": sel.Kept})
 	var d1, d2 diag.Diagnostics
 	m.Tags, d1 = types.ListValueFrom(ctx, types.StringType, kept)
 	m.Rejected, d2 = types.MapValueFrom(ctx, types.Int64Type, map[string]int64{
@@ -97,14 +97,14 @@ func (d *tagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		"exclude":    int64(sel.RejectedByExclude),
 		"constraint": int64(sel.RejectedByConstraint),
 	})
-	m.TagsListed = types.Int64Value(int64(list.Listed))
+	m.TagsListed = types.Int64Value(int64(list.Listed()))
 	resp.Diagnostics.Append(d1...)
 	resp.Diagnostics.Append(d2...)
 	if list.Mirror != "" {
 		resp.Diagnostics.Append(readFromMirror(img, list.Mirror))
 	}
 	if list.MayBeCut {
-		resp.Diagnostics.Append(tagListMayBeCut(img, list.Listed))
+		resp.Diagnostics.Append(tagListMayBeCut(img, list.Listed()))
 	}
 	d.warnRateLimit(img, resp)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

@@ -230,10 +230,10 @@ func TestCredentialFailureNotRemembered(t *testing.T) {
 	img := mustImage(t, "registry.example/team/x")
 	short, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
-	if _, _, err := c.keychain.credentials(short, img); err == nil {
+	if _, _, err := c.keychain.credentials(short, c.keychain.key(img), img); err == nil {
 		t.Fatal("credentials resolved within 100 ms from a helper that takes a second")
 	}
-	auth, source, err := c.keychain.credentials(t.Context(), img)
+	auth, source, err := c.keychain.credentials(t.Context(), c.keychain.key(img), img)
 	if err != nil || auth == nil || !strings.Contains(source, "docker-credential-slow") {
 		t.Errorf("second lookup = %v from %q, %v; want the helper's credentials", auth, source, err)
 	}

@@ -55,9 +55,7 @@ func (c *Client) Digest(ctx context.Context, img Image, tag string) (*ManifestDi
 // it but from the host that listed the tags and no other: a mirror's list
 // and the registry's digests may disagree.
 func (c *Client) ListedDigest(ctx context.Context, img Image, list *TagList, tag string) (*ManifestDigest, error) {
-	if list.Mirror != "" {
-		img = img.On(list.Mirror)
-	}
+	img = list.listedOn(img)
 	d, err := c.digest(ctx, img, tag, "", false, func(ctx context.Context, on Image) (string, error) {
 		return c.headDigest(ctx, on, tag)
 	})

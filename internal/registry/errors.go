@@ -318,9 +318,7 @@ func (e *PanicError) Error() string {
 // registry refusing them.
 type CredentialError struct {
 	Registry string
-	// Source names where the credentials were looked for.
-	Source string
-	Err    error
+	Err      error
 }
 
 func (e *CredentialError) Error() string { return e.Err.Error() }

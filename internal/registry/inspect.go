@@ -46,9 +46,7 @@ type ImageFacts struct {
 // image, its config. Each manifest and config is read once per Client.
 // Docker Hub counts each manifest GET as a pull.
 func (c *Client) Inspect(ctx context.Context, img Image, list *TagList, tag string, want Want) (*ImageFacts, error) {
-	if list.Mirror != "" {
-		img = img.On(list.Mirror)
-	}
+	img = list.listedOn(img)
 	op := "inspect the image of tag " + tag
 	if !ValidTag(tag) {
 		return nil, wrapError(op, img, ErrInvalidTag)

@@ -60,19 +60,14 @@ type resolved struct {
 	source string
 }
 
-// credentials returns img's credentials and where they came from.
-func (k *keychain) credentials(ctx context.Context, img Image) (authn.Authenticator, string, error) {
-	return k.credentialsAt(ctx, k.key(img), img)
-}
-
-// credentialsAt is credentials with img's key (see key) already known, for
-// a caller that asks again and again, as a session with Basic auth does on
-// every request.
-func (k *keychain) credentialsAt(ctx context.Context, key string, img Image) (authn.Authenticator, string, error) {
+// credentials returns img's credentials and where they came from; key is
+// k.key(img), which a session works out once because it asks again and
+// again (with Basic auth, on every request).
+func (k *keychain) credentials(ctx context.Context, key string, img Image) (authn.Authenticator, string, error) {
 	r, _, err := k.resolved.get(ctx, key, func(ctx context.Context) (resolved, error) {
 		auth, source, err := k.resolve(ctx, img.Registry, img.Repository)
 		if err != nil {
-			return resolved{}, &CredentialError{Registry: img.Registry, Source: source, Err: err}
+			return resolved{}, &CredentialError{Registry: img.Registry, Err: err}
 		}
 		k.log(ctx, "credentials resolved", map[string]any{"registry": img.Registry, "source": source})
 		return resolved{auth: auth, source: source}, nil

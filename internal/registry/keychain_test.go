@@ -23,7 +23,7 @@ func TestDockerHubAliases(t *testing.T) {
 		}
 		for _, img := range []string{"nginx", "docker.io/library/nginx", "index.docker.io/pihole/pihole"} {
 			image := mustImage(t, img)
-			auth, source, err := k.credentials(t.Context(), image)
+			auth, source, err := k.credentials(t.Context(), k.key(image), image)
 			if err != nil || source != SourceOptions || auth == authn.Anonymous {
 				t.Errorf("auth for %s given as %s: %v from %q, %v", img, given, auth, source, err)
 			}

@@ -40,9 +40,9 @@ func (c *Client) pingScheme(ctx context.Context, host, scheme string) (pinged, e
 	if err != nil {
 		return pinged{}, err
 	}
-	resp, err := (&http.Client{Transport: c.http, CheckRedirect: checkRedirect}).Do(req)
+	resp, err := send(c.http, req)
 	if err != nil {
-		return pinged{}, redactURLError(err)
+		return pinged{}, err
 	}
 	defer resp.Body.Close()
 	switch resp.StatusCode {

@@ -37,7 +37,7 @@ func (c *Client) newSession(ctx context.Context, img Image) (*session, error) {
 	scope := "repository:" + img.Repository + ":" + transport.PullScope
 	key := c.keychain.key(img)
 	rt := newAuthTransport(c.http, img.Registry, p, scope, func(ctx context.Context) (authn.Authenticator, error) {
-		auth, _, err := c.keychain.credentialsAt(ctx, key, img)
+		auth, _, err := c.keychain.credentials(ctx, key, img)
 		return auth, err
 	})
 	if p.challenge.scheme != "" {
@@ -100,7 +100,13 @@ func (s *session) check(resp *http.Response) error {
 // do sends req with the session's credentials, following redirects (to
 // blob storage, say) without them and never from HTTPS down to plain HTTP.
 func (s *session) do(req *http.Request) (*http.Response, error) {
-	client := http.Client{Transport: s.rt, CheckRedirect: checkRedirect}
+	return send(s.rt, req)
+}
+
+// send sends req through rt, following redirects as checkRedirect allows,
+// with no URL query in an error.
+func send(rt http.RoundTripper, req *http.Request) (*http.Response, error) {
+	client := http.Client{Transport: rt, CheckRedirect: checkRedirect}
 	resp, err := client.Do(req)
 	return resp, redactURLError(err)
 }

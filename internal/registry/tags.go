@@ -39,9 +39,6 @@ const (
 type TagList struct {
 	// Tags are the valid tags, each once, in the order listed.
 	Tags []string
-	// Listed counts the distinct tags the registry listed, invalid ones
-	// included.
-	Listed int
 	// Invalid counts the listed tags that are not valid tags
 	// ([ValidTag]); they are dropped.
 	Invalid int
@@ -50,6 +47,19 @@ type TagList struct {
 	// MayBeCut is true when the registry ignored paging and its one answer
 	// held exactly a page: the list may stop at the registry's page size.
 	MayBeCut bool
+}
+
+// Listed counts the distinct tags the registry listed, invalid ones
+// included.
+func (l *TagList) Listed() int { return len(l.Tags) + l.Invalid }
+
+// listedOn returns img on the host that listed the tags: the mirror that
+// answered, or img's own registry.
+func (l *TagList) listedOn(img Image) Image {
+	if l.Mirror != "" {
+		return img.On(l.Mirror)
+	}
+	return img
 }
 
 // ListTags returns every tag of the image's repository, following the
@@ -143,8 +153,9 @@ func (l *lister) run(ctx context.Context, next *url.URL) error {
 		}
 		visited[next.String()] = true
 		page, link, err := l.s.tagPage(ctx, next)
+		n := pageSizeOf(next)
 		var se *StatusError
-		if n := pageSizeOf(next); errors.As(err, &se) && n > 0 && refusesPageSize(se.Status) {
+		if errors.As(err, &se) && n > 0 && refusesPageSize(se.Status) {
 			smaller := smallerPageSize(se, n)
 			if smaller == 0 {
 				return fmt.Errorf("the registry refused a page of %d tags: %w", n, err)
@@ -163,7 +174,7 @@ func (l *lister) run(ctx context.Context, next *url.URL) error {
 		if err := l.add(page); err != nil {
 			return err
 		}
-		switch n := pageSizeOf(next); {
+		switch {
 		case link != nil:
 			next = link
 		case n > 0 && len(page) == n:
@@ -192,7 +203,7 @@ func (l *lister) unpaged(ctx context.Context, page int) error {
 	if len(all) < page {
 		return fmt.Errorf("the registry ignores the last parameter of its tag list and, asked for the whole list, answered with %d tags, fewer than one page of %d: its pagination is broken, so the list cannot be read whole", len(all), page)
 	}
-	l.list.Tags, l.list.Listed, l.list.Invalid = nil, 0, 0
+	l.list.Tags, l.list.Invalid = nil, 0
 	clear(l.seen)
 	l.list.MayBeCut = len(all) == page
 	return l.add(all)
@@ -204,11 +215,10 @@ func (l *lister) add(page []string) error {
 		if _, dup := l.seen[tag]; dup {
 			continue
 		}
-		if l.list.Listed >= MaxTags {
+		if len(l.seen) >= MaxTags {
 			return fmt.Errorf("the tag list holds more than the safety cap of %d tags", MaxTags)
 		}
 		l.seen[tag] = struct{}{}
-		l.list.Listed++
 		if !ValidTag(tag) {
 			l.list.Invalid++
 			continue

@@ -76,9 +76,9 @@ func TestListTagsQuirks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(list.Tags) != tt.tags || list.Invalid != tt.invalid || list.MayBeCut != tt.mayBeCut || list.Listed != tt.tags+tt.invalid {
+			if len(list.Tags) != tt.tags || list.Invalid != tt.invalid || list.MayBeCut != tt.mayBeCut || list.Listed() != tt.tags+tt.invalid {
 				t.Errorf("got %d tags, %d invalid, %d listed, cut %v; want %d, %d, %d, %v",
-					len(list.Tags), list.Invalid, list.Listed, list.MayBeCut, tt.tags, tt.invalid, tt.tags+tt.invalid, tt.mayBeCut)
+					len(list.Tags), list.Invalid, list.Listed(), list.MayBeCut, tt.tags, tt.invalid, tt.tags+tt.invalid, tt.mayBeCut)
 			}
 			if tt.tags == 1250 && !slices.Contains(list.Tags, "1.2249.0") {
 				t.Error("the newest tag, 1.2249.0, is missing")

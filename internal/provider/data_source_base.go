@@ -156,6 +156,30 @@ func (b *dataSourceBase) listTags(ctx context.Context, img registry.Image, resp 
 	return list, true
 }
 
+// warnList adds the warnings of a tag list: that a mirror gave it, and that
+// it may be cut at the registry's page size.
+func (b *dataSourceBase) warnList(img registry.Image, list *registry.TagList, resp *datasource.ReadResponse) {
+	if list.Mirror != "" {
+		resp.Diagnostics.Append(readFromMirror(img, list.Mirror))
+	}
+	if list.MayBeCut {
+		resp.Diagnostics.Append(tagListMayBeCut(img, list.Listed()))
+	}
+}
+
+// platformArg parses a platform argument into diags' attribute error; nil
+// when the argument is not set.
+func platformArg(v types.String, diags *diag.Diagnostics) *registry.Platform {
+	if v.IsNull() {
+		return nil
+	}
+	p, err := registry.ParsePlatform(v.ValueString())
+	if err != nil {
+		diags.Append(invalidValue(path.Root("platform"), "platform", err))
+	}
+	return &p
+}
+
 // warnRateLimit adds a warning to the plan when a registry the image was
 // read from reported that few requests remain before its rate limit.
 func (b *dataSourceBase) warnRateLimit(img registry.Image, resp *datasource.ReadResponse) {

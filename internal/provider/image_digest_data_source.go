@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -73,17 +72,16 @@ func (d *imageDigestDataSource) Read(ctx context.Context, req datasource.ReadReq
 		tag = m.Tag.ValueString()
 	}
 
+	p := platformArg(m.Platform, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	var read *registry.ManifestDigest
 	var err error
-	if m.Platform.IsNull() {
+	if p == nil {
 		read, err = d.data.client.Digest(ctx, img, tag)
 	} else {
-		p, perr := registry.ParsePlatform(m.Platform.ValueString())
-		if perr != nil {
-			resp.Diagnostics.Append(invalidValue(path.Root("platform"), "platform", perr))
-			return
-		}
-		read, err = d.data.client.PlatformDigest(ctx, img, tag, p)
+		read, err = d.data.client.PlatformDigest(ctx, img, tag, *p)
 	}
 	if err != nil {
 		resp.Diagnostics.Append(cannotReadDigest(err))

@@ -176,7 +176,7 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 		resp.Diagnostics.Append(noTagMatches(noMatchDetail(img, a, list, sel, chosen.walked)))
 		return
 	}
-	d.warn(img, list, sel, a, chosen, resp)
+	d.warn(img, list, sel, a, resp)
 	if resp.Diagnostics.Append(m.fill(img, a, chosen)...); resp.Diagnostics.HasError() {
 		return
 	}
@@ -207,13 +207,7 @@ func (m *latestTagModel) args(ctx context.Context) (latestTagArgs, diag.Diagnost
 	if !m.Current.IsNull() && m.Variant.ValueString() != "any" {
 		a.rules.Shape = tagfilter.Shape(a.current)
 	}
-	if !m.Platform.IsNull() {
-		p, err := registry.ParsePlatform(m.Platform.ValueString())
-		if err != nil {
-			diags.Append(invalidValue(path.Root("platform"), "platform", err))
-		}
-		a.platform = &p
-	}
+	a.platform = platformArg(m.Platform, &diags)
 	if !m.MinAge.IsNull() {
 		if a.minAge, err = parseMinAge(m.MinAge.ValueString()); err != nil {
 			diags.Append(invalidValue(path.Root("min_age"), "minimum age", err))
@@ -230,7 +224,6 @@ func (m *latestTagModel) args(ctx context.Context) (latestTagArgs, diag.Diagnost
 type chosenTag struct {
 	tag, digest string
 	created     time.Time
-	mirror      string
 	walked      walkCounts
 }
 
@@ -248,11 +241,11 @@ type walkCounts struct {
 // from the newest, whose image has the platform and is old enough.
 func (d *latestTagDataSource) choose(ctx context.Context, img registry.Image, list *registry.TagList, sel tagfilter.Selection, a latestTagArgs) (chosenTag, error) {
 	if !a.walks() {
-		read, err := d.data.client.ListedDigest(ctx, img, list, sel.Tag)
+		digest, err := d.data.client.ListedDigest(ctx, img, list, sel.Tag)
 		if err != nil {
 			return chosenTag{}, err
 		}
-		return chosenTag{tag: sel.Tag, digest: read.Digest, mirror: read.Mirror}, nil
+		return chosenTag{tag: sel.Tag, digest: digest}, nil
 	}
 	var out chosenTag
 	now := time.Now()
@@ -272,7 +265,7 @@ func (d *latestTagDataSource) choose(ctx context.Context, img registry.Image, li
 		case a.minAge > 0 && (facts.Created.IsZero() || now.Sub(facts.Created) < a.minAge):
 			out.walked.age++
 		default:
-			out.tag, out.digest, out.created, out.mirror = tag, facts.Digest, facts.Created, list.Mirror
+			out.tag, out.digest, out.created = tag, facts.Digest, facts.Created
 			return out, nil
 		}
 	}
@@ -280,15 +273,10 @@ func (d *latestTagDataSource) choose(ctx context.Context, img registry.Image, li
 	return out, nil
 }
 
-// warn adds the read's warnings: a mirror answered, a list that may be
-// cut, a new line in another shape, a rate limit nearly reached.
-func (d *latestTagDataSource) warn(img registry.Image, list *registry.TagList, sel tagfilter.Selection, a latestTagArgs, chosen chosenTag, resp *datasource.ReadResponse) {
-	if chosen.mirror != "" {
-		resp.Diagnostics.Append(readFromMirror(img, chosen.mirror))
-	}
-	if list.MayBeCut {
-		resp.Diagnostics.Append(tagListMayBeCut(img, list.Listed()))
-	}
+// warn adds the read's warnings: those of the tag list, a new line in
+// another shape, a rate limit nearly reached.
+func (d *latestTagDataSource) warn(img registry.Image, list *registry.TagList, sel tagfilter.Selection, a latestTagArgs, resp *datasource.ReadResponse) {
+	d.warnList(img, list, resp)
 	if a.leftBehind(sel) {
 		resp.Diagnostics.Append(newLineInAnotherShape(img, a.current, sel.OtherShape))
 	}
@@ -339,7 +327,7 @@ func noMatchDetail(img registry.Image, a latestTagArgs, list *registry.TagList, 
 		fmt.Fprintf(&b, " with constraint %q", a.rules.Constraint.String())
 	}
 	fmt.Fprintf(&b, " and the other rules. The image has %d tags", list.Listed())
-	sample, what := a.filter.Select(list.Tags, nil, 5).Candidates, "the newest the filter kept"
+	sample, what := a.filter.Select(list.Tags, nil, candidatesShown).Candidates, "the newest the filter kept"
 	if len(sample) == 0 {
 		sample, what = list.Tags[:min(10, len(list.Tags))], "for example"
 	}
@@ -347,6 +335,7 @@ func noMatchDetail(img registry.Image, a latestTagArgs, list *registry.TagList, 
 		fmt.Fprintf(&b, "; %s: %s", what, strings.Join(sample, ", "))
 	}
 	b.WriteString(". Rejected by each rule:")
+	var rejected []string
 	for _, r := range []struct {
 		name  string
 		count int
@@ -357,12 +346,10 @@ func noMatchDetail(img registry.Image, a latestTagArgs, list *registry.TagList, 
 		{"deleted since the list was read", walked.gone},
 	} {
 		if r.count > 0 {
-			fmt.Fprintf(&b, " %s %d,", r.name, r.count)
+			rejected = append(rejected, fmt.Sprintf(" %s %d", r.name, r.count))
 		}
 	}
-	s := strings.TrimSuffix(b.String(), ",") + "."
-	b.Reset()
-	b.WriteString(s)
+	b.WriteString(strings.Join(rejected, ",") + ".")
 	if walked.capped {
 		fmt.Fprintf(&b, " Only the newest %d candidates were read for platform and min_age.", maxWalked)
 	}

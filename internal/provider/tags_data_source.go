@@ -79,11 +79,13 @@ func (d *tagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if !ok {
 		return
 	}
-	sel := a.filter.SelectWith(list.Tags, a.rules, max(len(list.Tags), 1))
-	kept := sel.Candidates
-	if !m.Limit.IsNull() && int(m.Limit.ValueInt64()) < len(kept) {
-		kept = kept[:m.Limit.ValueInt64()]
+	n := len(list.Tags)
+	if !m.Limit.IsNull() {
+		n = min(n, int(m.Limit.ValueInt64()))
 	}
+	// SelectWith keeps the n newest, in order, and counts every rejection.
+	sel := a.filter.SelectWith(list.Tags, a.rules, n)
+	kept := sel.Candidates
 	if kept == nil {
 		kept = []string{}
 	}
@@ -100,12 +102,7 @@ func (d *tagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	m.TagsListed = types.Int64Value(int64(list.Listed()))
 	resp.Diagnostics.Append(d1...)
 	resp.Diagnostics.Append(d2...)
-	if list.Mirror != "" {
-		resp.Diagnostics.Append(readFromMirror(img, list.Mirror))
-	}
-	if list.MayBeCut {
-		resp.Diagnostics.Append(tagListMayBeCut(img, list.Listed()))
-	}
+	d.warnList(img, list, resp)
 	d.warnRateLimit(img, resp)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

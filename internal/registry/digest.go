@@ -54,15 +54,15 @@ func (c *Client) Digest(ctx context.Context, img Image, tag string) (*ManifestDi
 // ListedDigest returns the digest of a tag of list, read as Digest reads
 // it but from the host that listed the tags and no other: a mirror's list
 // and the registry's digests may disagree.
-func (c *Client) ListedDigest(ctx context.Context, img Image, list *TagList, tag string) (*ManifestDigest, error) {
+func (c *Client) ListedDigest(ctx context.Context, img Image, list *TagList, tag string) (string, error) {
 	img = list.listedOn(img)
 	d, err := c.digest(ctx, img, tag, "", false, func(ctx context.Context, on Image) (string, error) {
 		return c.headDigest(ctx, on, tag)
 	})
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	return &ManifestDigest{Digest: d.Digest, Mirror: list.Mirror}, nil
+	return d.Digest, nil
 }
 
 // PlatformDigest returns the digest of the manifest for platform p inside

@@ -98,10 +98,7 @@ func TestAccFaults(t *testing.T) {
 			for _, f := range tt.faults {
 				proxy.Inject(f)
 			}
-			cfg := hcl(providerBlock(
-				authBlock(proxy.Host, "lee", `"lee-s3cret"`),
-				fmt.Sprintf("timeout = %q", faultTimeout),
-			), fmt.Sprintf(`data "registry_latest_tag" "app" { image = "%s/team/app" }`, proxy.Host))
+			cfg := latestTagConfig(proxy.Host, authBlock(proxy.Host, "lee", `"lee-s3cret"`), fmt.Sprintf("timeout = %q", faultTimeout))
 			step := resource.TestStep{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{
 				expect("data.registry_latest_tag.app", "tag", knownvalue.StringExact("2.0.0")),
 				expect("data.registry_latest_tag.app", "digest", knownvalue.StringExact(digests["2.0.0"].String())),

@@ -51,7 +51,7 @@ func TestFunctions(t *testing.T) {
 	functionsTest(t, resource.TestStep{
 		Config: providerFunctions + fmt.Sprintf(`
 locals {
-  tags = ["1.9", "1.10", "1.2", "latest", "1.10-rc1", "3f2a1b9", "99.9.9#x", "sha256-%[1]s.sig"]
+  tags = ["1.9", "1.10", "1.2", "latest", "1.10-rc1", "3f2a1b9", "99.9.9#x", %[1]q]
 }
 output "sorted"        { value = provider::registry::sort_tags(local.tags, "semver()") }
 output "builds"        { value = provider::registry::sort_tags(["master-9", "master-10", "main-100"], "prefix('master-', suffix=number())") }
@@ -63,7 +63,7 @@ output "kind_other"    { value = provider::registry::update_kind("v2.0.7.1-ls171
 output "shape"         { value = provider::registry::tag_shape("1.27.3-alpine3.21") }
 output "ref"           { value = provider::registry::parse_image_ref("nginx:1.27.3@%[2]s") }
 output "ref_bare"      { value = provider::registry::parse_image_ref("index.docker.io/pihole/pihole") }
-`, hex64(), digest),
+`, cosignTag, digest),
 		ConfigStateChecks: []statecheck.StateCheck{
 			statecheck.ExpectKnownOutputValue("sorted", strings_("1.10", "1.10-rc1", "1.9", "1.2")),
 			statecheck.ExpectKnownOutputValue("builds", strings_("master-10", "master-9")),

@@ -132,10 +132,7 @@ output "platform" {
 
 // platformDigest checks a [digest, pinned_ref] pair of img's 2024.07.0 tag.
 func platformDigest(img, digest string) knownvalue.Check {
-	return knownvalue.ListExact([]knownvalue.Check{
-		knownvalue.StringExact(digest),
-		knownvalue.StringExact(img + ":2024.07.0@" + digest),
-	})
+	return strings_(digest, img+":2024.07.0@"+digest)
 }
 
 func TestImageDigestErrors(t *testing.T) {

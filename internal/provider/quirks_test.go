@@ -79,8 +79,7 @@ func TestRegistryQuirks(t *testing.T) {
 			if tt.localhost {
 				host = strings.Replace(host, "127.0.0.1", "localhost", 1)
 			}
-			step := resource.TestStep{Config: hcl(providerBlock(fmt.Sprintf("timeout = %q", quirkTimeout)),
-				fmt.Sprintf(`data "registry_latest_tag" "app" { image = "%s/team/app" }`, host))}
+			step := resource.TestStep{Config: latestTagConfig(host, fmt.Sprintf("timeout = %q", quirkTimeout))}
 			if tt.err != nil {
 				step.ExpectError = errorContaining(tt.err...)
 			} else {

@@ -45,22 +45,24 @@ func TestTags(t *testing.T) {
 				rejected("newest_two", 2, 1, 1, 0, 0),
 				expect("data.registry_tags.excluded", "tags", strings_("1.2.0", "1.2.0-rc1", "1.1.0", "1.0.0")),
 				rejected("excluded", 2, 1, 1, 1, 0),
-				expect("data.registry_tags.none", "tags", knownvalue.ListExact([]knownvalue.Check{})),
+				expect("data.registry_tags.none", "tags", strings_()),
 				rejected("none", 2, 1, 6, 0, 0),
 			},
-		},
-		resource.TestStep{
-			Config:      ds("bad", "limit = 0"),
-			ExpectError: errorContaining(`Attribute limit value must be at least 1`),
-		},
-		resource.TestStep{
-			Config:      ds("bad", `filter = "semver("`),
-			ExpectError: errorContaining("Invalid Filter"),
 		},
 		resource.TestStep{
 			Config:      fmt.Sprintf(`data "registry_tags" "missing" { image = "%s/team/none" }`, proxy.Host),
 			ExpectError: errorContaining("Cannot List Tags", "HTTP 404"),
 		},
+	)
+}
+
+// TestTagsValidation: limit and filter are checked at plan time.
+func TestTagsValidation(t *testing.T) {
+	t.Parallel()
+	const image = `image = "127.0.0.1:1/team/app"` + "\n"
+	planRefuses(t, "registry_tags",
+		refused{image + "limit = 0", []string{`Attribute limit value must be at least 1`}},
+		refused{image + `filter = "semver("`, []string{"Invalid Filter"}},
 	)
 }
 

@@ -116,13 +116,11 @@ func (n *node) versionText(s string) (string, bool) {
 	for {
 		switch n.kind {
 		case callSemver:
-			if n.allowNoNums {
-				return stripV(s), true
-			}
-			if !startsLikeVersion(s) || isCommitHash(stripV(s)) {
+			v := stripV(s)
+			if !n.allowNoNums && (!startsLikeVersion(s) || isCommitHash(v)) {
 				return "", false
 			}
-			return stripV(s), true
+			return v, true
 		case callNumber:
 			if s == "" {
 				return "", false

@@ -103,13 +103,15 @@ func (f *Filter) SelectWith(tags []string, r Rules, candidates int) Selection {
 		}
 		seen[tag] = struct{}{}
 		s.Listed++
-		text, ok := f.VersionText(tag)
+		if isCosignTag(tag) {
+			s.RejectedByFilter++
+			s.RejectedByCosign++
+			continue
+		}
+		text, ok := f.root.versionText(tag)
 		switch {
 		case !ok:
 			s.RejectedByFilter++
-			if isCosignTag(tag) {
-				s.RejectedByCosign++
-			}
 			continue
 		case excluded(r.Exclude, tag):
 			s.RejectedByExclude++

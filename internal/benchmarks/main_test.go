@@ -3,7 +3,6 @@ package benchmarks
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
@@ -25,7 +24,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	provider = registrytest.NewProviderBuild(filepath.Join(dir, "provider"))
+	provider = registrytest.NewProviderBuild(dir)
 	code := m.Run()
 	_ = os.RemoveAll(dir)
 	os.Exit(code)

@@ -200,7 +200,7 @@ func NewIndex(platforms []string, edit func(*v1.ConfigFile)) (v1.ImageIndex, map
 		images[platform] = img
 		adds = append(adds, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{Platform: p}})
 	}
-	return mutate.AppendManifests(mutate.IndexMediaType(empty.Index, types.OCIImageIndex), adds...), images, nil
+	return mutate.AppendManifests(empty.Index, adds...), images, nil
 }
 
 // tag parses <host>/repo:tag.

@@ -34,13 +34,13 @@ func relay(ask func(req *http.Request), answer func(resp *http.Response, body []
 	}}
 }
 
-// QuirkNoLink caps tag-list pages at n and sends no Link header, so that a
+// QuirkNoLink sends tag-list pages without their Link header, so that a
 // client that waits for a Link takes the first page for the whole list:
 // GHCR in 2021 (werf/werf#3654, fluxcd/image-reflector-controller#142),
 // Artifact Registry with n=1000 (google/go-containerregistry#1643), Nexus
 // group repositories (sonatype/nexus-public#117).
 func QuirkNoLink() Fault {
-	return relay(nil, dropLink)
+	return Fault{Path: "/tags/list", DropHeader: []string{"Link"}}
 }
 
 func dropLink(resp *http.Response, body []byte) []byte {

@@ -373,8 +373,6 @@ func getTags(t *testing.T, r *registrytest.Registry, path string) (tags []string
 	return body.Tags, resp.Header.Get("Link")
 }
 
-// status returns the HTTP status of a go-containerregistry error, 200 for
-// no error and 0 for an error without one.
 // authCase is a set of credentials, and the status that a HEAD with them
 // must get.
 type authCase struct {
@@ -395,6 +393,8 @@ func checkAuth(t *testing.T, ref name.Tag, tr http.RoundTripper, cases []authCas
 	}
 }
 
+// status returns the HTTP status of a go-containerregistry error, 200 for
+// no error and 0 for an error without one.
 func status(err error) int {
 	if err == nil {
 		return http.StatusOK

@@ -97,11 +97,7 @@ func buildProvider(dir string) (string, error) {
 func Run(dir string, env []string, name string, args ...string) ([]byte, time.Duration, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir = dir
-	cmd.Env = env
-	ownProcessGroup(cmd)
-	cmd.WaitDelay = 10 * time.Second
+	cmd := command(ctx, dir, env, name, args...)
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
@@ -112,6 +108,18 @@ func Run(dir string, env []string, name string, args ...string) ([]byte, time.Du
 		err = fmt.Errorf("%s: %w\n%s", strings.Join(append([]string{filepath.Base(name)}, args...), " "), err, tail(out.Bytes(), 8<<10))
 	}
 	return out.Bytes(), elapsed, err
+}
+
+// command is name with args in dir with env, stopped when ctx ends. On
+// Linux it runs in a process group of its own, which is killed whole then,
+// so that no process it started (a provider Terraform ran) outlives it.
+func command(ctx context.Context, dir string, env []string, name string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	cmd.Env = env
+	ownProcessGroup(cmd)
+	cmd.WaitDelay = 10 * time.Second
+	return cmd
 }
 
 // CleanEnv is this process's environment less what would change what
@@ -199,9 +207,7 @@ func (w *Workspace) Show(tb testing.TB, dir string) []byte {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, w.terraform, "show", "-json", planFile)
-	cmd.Dir = dir
-	cmd.Env = w.env
+	cmd := command(ctx, dir, w.env, w.terraform, "show", "-json", planFile)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -1,10 +1,10 @@
 package registrytest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -46,9 +46,7 @@ func goTool(name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	cmd := exec.Command("go", "tool", "-modfile="+filepath.Join(root, toolsModule), "-n", name)
-	cmd.Dir = root
-	cmd.Env = withoutTestProxy(os.Environ())
+	cmd := command(context.Background(), root, withoutTestProxy(os.Environ()), "go", "tool", "-modfile="+filepath.Join(root, toolsModule), "-n", name)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

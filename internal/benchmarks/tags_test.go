@@ -75,6 +75,17 @@ func releaseTags(n, offset int) ([]string, picks) {
 	return tags, p
 }
 
+const (
+	// largeRepoTags is the size of the repository of BenchmarkLargeRepository
+	// and BenchmarkListAndSelect100k.
+	largeRepoTags = 100_000
+	// largeRepo is its name.
+	largeRepo = "bench/big"
+	// pageSize is distribution's tags.maxtags, the most tags one page holds,
+	// and the page size the provider asks for.
+	pageSize = 1000
+)
+
 // largeTags returns n tags shaped like a busy CI image's: a fifth are
 // releases (releaseTags), the rest build tags such as main-12345-3f2a9c1
 // that semver() rejects.

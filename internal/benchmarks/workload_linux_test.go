@@ -30,9 +30,6 @@ const (
 	terraformParallelism = 10
 	// wideParallelism is the -parallelism the README advises for large plans.
 	wideParallelism = 40
-	// pageSize is distribution's tags.maxtags, the most tags one page holds,
-	// and the page size the provider asks for.
-	pageSize = 1000
 
 	benchUser     = "bench"
 	benchPassword = "bench-password"

@@ -204,9 +204,15 @@ func pushCmd(args []string) error {
 	return nil
 }
 
-// pushAll pushes every release to the registry at host, over plain HTTP.
+// pushAll pushes every release to the registry at host, over plain HTTP,
+// through one pusher (remote.Reuse), which sets up the transport once and
+// skips redundant HEAD requests.
 func pushAll(ctx context.Context, host string, rs []release) error {
-	opts := []remote.Option{remote.WithContext(ctx)}
+	pusher, err := remote.NewPusher(remote.WithContext(ctx))
+	if err != nil {
+		return err
+	}
+	opts := []remote.Option{remote.WithContext(ctx), remote.Reuse(pusher)}
 	for _, r := range rs {
 		if err := push(host, r, opts); err != nil {
 			return err

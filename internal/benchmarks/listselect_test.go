@@ -1,10 +1,12 @@
 package benchmarks
 
 import (
+	"context"
 	"runtime"
 	"testing"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/tagfilter"
 )
@@ -17,7 +19,7 @@ import (
 func BenchmarkListAndSelect100k(b *testing.B) {
 	tags, p := largeTags(largeRepoTags)
 	host := registrytest.NewTagPages(b, largeRepo, tags, pageSize)
-	img, err := registry.ParseImage(host+"/"+largeRepo, "")
+	img, err := names.Parse(host+"/"+largeRepo, "")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -35,7 +37,7 @@ func BenchmarkListAndSelect100k(b *testing.B) {
 		{tagfilter.MustParse(alpineFilter), nil, p.Alpine},
 	}
 	list := func(b *testing.B) []string {
-		c, err := registry.New(registry.Options{})
+		c, err := registry.New(context.Background(), registry.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

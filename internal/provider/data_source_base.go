@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/tagfilter"
 )
 
@@ -103,7 +104,7 @@ type pinnedImage struct {
 }
 
 // pin sets the digest of img:tag and its references.
-func (p *pinnedImage) pin(img registry.Image, tag, digest string) {
+func (p *pinnedImage) pin(img names.Repository, tag, digest string) {
 	p.Digest = types.StringValue(digest)
 	p.ImageRef = types.StringValue(img.Name + ":" + tag)
 	p.PinnedRef = types.StringValue(img.Name + ":" + tag + "@" + digest)
@@ -129,14 +130,14 @@ func pinnedRefAttribute() schema.StringAttribute {
 // the log, bounds ctx by the provider's timeout, and parses the image and
 // registry arguments, with tagHint saying where a tag written into image
 // goes. When ok is false the reason is in resp. The caller defers cancel.
-func (b *dataSourceBase) beginRead(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse, model imageModel, tagHint string) (context.Context, context.CancelFunc, registry.Image, bool) {
+func (b *dataSourceBase) beginRead(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse, model imageModel, tagHint string) (context.Context, context.CancelFunc, names.Repository, bool) {
 	noop := func() {}
 	if resp.Diagnostics.Append(req.Config.Get(ctx, model)...); resp.Diagnostics.HasError() {
-		return ctx, noop, registry.Image{}, false
+		return ctx, noop, names.Repository{}, false
 	}
 	if b.data == nil {
 		resp.Diagnostics.Append(providerNotConfigured())
-		return ctx, noop, registry.Image{}, false
+		return ctx, noop, names.Repository{}, false
 	}
 	ctx = tflog.MaskMessageStrings(ctx, b.data.secrets...)
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, b.data.secrets...)
@@ -147,7 +148,7 @@ func (b *dataSourceBase) beginRead(ctx context.Context, req datasource.ReadReque
 
 // listTags reads the image's tag list; ok is false when it could not, the
 // reason in resp.
-func (b *dataSourceBase) listTags(ctx context.Context, img registry.Image, resp *datasource.ReadResponse) (*registry.TagList, bool) {
+func (b *dataSourceBase) listTags(ctx context.Context, img names.Repository, resp *datasource.ReadResponse) (*registry.TagList, bool) {
 	list, err := b.data.client.ListTags(ctx, img)
 	if err != nil {
 		resp.Diagnostics.Append(cannotListTags(err))
@@ -158,7 +159,7 @@ func (b *dataSourceBase) listTags(ctx context.Context, img registry.Image, resp 
 
 // warnList adds the warnings of a tag list: that a mirror gave it, and that
 // it may be cut at the registry's page size.
-func (b *dataSourceBase) warnList(img registry.Image, list *registry.TagList, resp *datasource.ReadResponse) {
+func (b *dataSourceBase) warnList(img names.Repository, list *registry.TagList, resp *datasource.ReadResponse) {
 	if list.Mirror != "" {
 		resp.Diagnostics.Append(readFromMirror(img, list.Mirror))
 	}
@@ -169,11 +170,11 @@ func (b *dataSourceBase) warnList(img registry.Image, list *registry.TagList, re
 
 // platformArg parses a platform argument into diags' attribute error; nil
 // when the argument is not set.
-func platformArg(v types.String, diags *diag.Diagnostics) *registry.Platform {
+func platformArg(v types.String, diags *diag.Diagnostics) *names.Platform {
 	if v.IsNull() {
 		return nil
 	}
-	p, err := registry.ParsePlatform(v.ValueString())
+	p, err := names.ParsePlatform(v.ValueString())
 	if err != nil {
 		diags.Append(invalidValue(path.Root("platform"), "platform", err))
 	}
@@ -182,7 +183,7 @@ func platformArg(v types.String, diags *diag.Diagnostics) *registry.Platform {
 
 // warnRateLimit adds a warning to the plan when a registry the image was
 // read from reported that few requests remain before its rate limit.
-func (b *dataSourceBase) warnRateLimit(img registry.Image, resp *datasource.ReadResponse) {
+func (b *dataSourceBase) warnRateLimit(img names.Repository, resp *datasource.ReadResponse) {
 	for _, rl := range b.data.client.LowRateLimits(img) {
 		resp.Diagnostics.Append(rateLimitNearlyReached(rl))
 	}
@@ -204,11 +205,11 @@ func (a *imageArgs) image() *imageArgs { return a }
 
 // parse parses the image and registry arguments, reporting an error at the
 // attribute.
-func (a *imageArgs) parse(tagHint string, resp *datasource.ReadResponse) (registry.Image, bool) {
+func (a *imageArgs) parse(tagHint string, resp *datasource.ReadResponse) (names.Repository, bool) {
 	img, err := parseImageArg(a.Image.ValueString(), a.Registry.ValueString(), tagHint)
 	if err != nil {
 		resp.Diagnostics.Append(invalidValue(path.Root("image"), "image", err))
-		return registry.Image{}, false
+		return names.Repository{}, false
 	}
 	return img, true
 }
@@ -316,9 +317,9 @@ const (
 
 // parseImageArg parses image and registry, saying where a tag written into
 // image goes instead.
-func parseImageArg(image, reg, tagHint string) (registry.Image, error) {
-	img, err := registry.ParseImage(image, reg)
-	var tagErr *registry.TagInImageError
+func parseImageArg(image, reg, tagHint string) (names.Repository, error) {
+	img, err := names.Parse(image, reg)
+	var tagErr *names.TagInImageError
 	if errors.As(err, &tagErr) {
 		return img, fmt.Errorf("%w; %s", err, tagHint)
 	}

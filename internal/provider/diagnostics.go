@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/tagfilter"
 )
 
@@ -126,7 +127,7 @@ func registryDetail(err error) string {
 // registry read.
 func hint(e *registry.Error) string {
 	reg, from := e.Registry, credentialSource(e.Credentials)
-	switch e.Kind() {
+	switch e.Kind {
 	case registry.KindInternal:
 		return "This is a bug in the provider: please report it, with the error above."
 	case registry.KindInvalidTag:
@@ -147,11 +148,9 @@ func hint(e *registry.Error) string {
 		return "The registry has no such repository or tag: check the image name and tag (some registries answer 404 instead of 401 to anonymous requests for private images)."
 	case registry.KindPullLimit:
 		return "Log in to " + reg + " to raise the limit (docker login, or an auth block), or pull through a mirror (the provider's mirrors argument, such as { \"docker.io\" = [\"mirror.gcr.io\"] }), then plan again."
+	case registry.KindWaitPastTimeout:
+		return "The registry asked for more than the provider's timeout leaves: plan again later, or raise timeout in the provider block."
 	case registry.KindRateLimited:
-		var wait *registry.RetryAfterError
-		if errors.As(e, &wait) {
-			return "The registry asked for more than the provider's timeout leaves: plan again later, or raise timeout in the provider block."
-		}
 		return "The registry is rate-limiting these requests: log in to raise the limit, use a mirror, or try again later."
 	case registry.KindUnavailable:
 		return "The registry failed to answer: try again later."
@@ -159,6 +158,12 @@ func hint(e *registry.Error) string {
 		return "The registry did not answer within the provider's timeout: check that it is reachable, or raise timeout in the provider block."
 	case registry.KindCanceled:
 		return "The read was cancelled."
+	case registry.KindDropped:
+		return "The connection to the registry kept dropping: check the network and any proxy between here and " + reg + ", then try again."
+	case registry.KindUntrusted:
+		return "The provider refused the connection: a registry whose certificate a private CA signed needs that CA in ca_file; a plain-HTTP registry that is not on loopback must be listed in insecure_registries; a redirect from HTTPS down to HTTP is never followed."
+	case registry.KindBadAnswer:
+		return "The registry's answer is malformed or past a safety cap: check that " + reg + " is a container registry and the image name is right; if the registry is yours, check its logs."
 	case registry.KindUnreachable:
 		return "Check that the registry host is right and reachable from here (proxy settings, DNS, TLS certificates: a registry whose certificate a private CA signed needs that CA in ca_file, and a plain-HTTP registry that is not on loopback must be listed in insecure_registries)."
 	}
@@ -186,21 +191,43 @@ func rateLimitNearlyReached(rl registry.RateLimit) diag.Diagnostic {
 
 // readFromMirror warns that an image was read from a mirror, which may hold
 // a partial or stale tag list (goharbor/harbor#15513).
-func readFromMirror(img registry.Image, mirror string) diag.Diagnostic {
+func readFromMirror(img names.Repository, mirror string) diag.Diagnostic {
 	return diag.NewWarningDiagnostic("Read From A Mirror",
 		fmt.Sprintf("Registry %s could not answer for %s, so it was read from the mirror %s. A mirror or pull-through cache may hold a partial or stale tag list, so a newer tag may exist; plan again once %s answers.", img.Registry, img.Name, mirror, img.Registry))
 }
 
 // tagListMayBeCut warns that a registry ignored paging and sent a list that
 // may end at its own page size.
-func tagListMayBeCut(img registry.Image, tags int) diag.Diagnostic {
+func tagListMayBeCut(img names.Repository, tags int) diag.Diagnostic {
 	return diag.NewWarningDiagnostic("Tag List May Be Incomplete",
 		fmt.Sprintf("Registry %s ignores the paging parameters of its tag list, and its whole list for %s held exactly %d tags, as many as one page: the registry may have cut it at its page size, so newer tags may exist beyond it.", img.Registry, img.Name, tags))
 }
 
+// noTagsDetail says that a registry listed no tags for an image: some
+// answer so (200 and an empty or null list) for a repository they do not
+// have, or that the credentials may not read (olareg does).
+func noTagsDetail(img names.Repository, mirror string) string {
+	on := img.Registry
+	if mirror != "" {
+		on = mirror + ", a mirror of " + img.Registry + ","
+	}
+	return fmt.Sprintf("The registry lists no tags for %s: registry %s answered with an empty tag list. Some registries answer so for a repository that does not exist, or that the credentials may not read: check the image name, and that the credentials for %s may read it.", img.Name, on, img.Registry)
+}
+
+// noTagsListed reports an image whose registry lists no tags, for a data
+// source that must choose one.
+func noTagsListed(img names.Repository, mirror string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("No Tags Listed", noTagsDetail(img, mirror))
+}
+
+// emptyTagList warns that a registry lists no tags for an image.
+func emptyTagList(img names.Repository, mirror string) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("No Tags Listed", noTagsDetail(img, mirror))
+}
+
 // newLineInAnotherShape warns that the tag in use is at the end of its
 // shape while a tag of another shape opens a new line.
-func newLineInAnotherShape(img registry.Image, current, other string) diag.Diagnostic {
+func newLineInAnotherShape(img names.Repository, current, other string) diag.Diagnostic {
 	return diag.NewAttributeWarningDiagnostic(path.Root("current"), "Newer Tags In Another Shape",
 		fmt.Sprintf("No tag of %s has the shape of current %q (%s) and is newer than it, but %s, of another shape, opens a new major or minor line: the project may have changed its tag scheme. Set variant = \"any\" to follow it, or change current.", img.Name, current, tagfilter.Shape(current), other))
 }

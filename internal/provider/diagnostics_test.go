@@ -18,6 +18,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/runcache"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/transport"
 )
 
 // TestHints: each kind of registry failure gets the advice that fits it,
@@ -26,26 +29,26 @@ func TestHints(t *testing.T) {
 	t.Parallel()
 	const reg = "registry.example"
 	fail := func(status int, credentials string, err error) *registry.Error {
-		return &registry.Error{Op: "list the tags", Image: reg + "/team/app", Registry: reg, Status: status, Credentials: credentials, Err: err}
+		return &registry.Error{Op: "list the tags", Image: reg + "/team/app", Registry: reg, Status: status, Kind: transport.Classify(err), Credentials: credentials, Err: err}
 	}
 	for _, tt := range []struct {
 		name string
 		err  *registry.Error
 		want []string
 	}{
-		{"not found", fail(http.StatusNotFound, "", &registry.StatusError{Status: 404}), []string{"no such repository or tag"}},
-		{"refused, anonymous", fail(http.StatusUnauthorized, registry.SourceAnonymous, &registry.StatusError{Status: 401}), []string{"refused anonymous access to " + reg, "auth block"}},
-		{"refused, auth block", fail(http.StatusUnauthorized, registry.SourceOptions, &registry.StatusError{Status: 401}), []string{"refused the credentials for " + reg + " (from the provider's auth block)"}},
-		{"missing repository with a token", fail(http.StatusUnauthorized, "Docker config /home/x/.docker/config.json", &registry.DeniedError{Err: errors.New("x")}), []string{"Check the image name first", "(from Docker config /home/x/.docker/config.json)"}},
-		{"pull limit", fail(http.StatusTooManyRequests, "", &registry.PullLimitError{}), []string{"Log in to " + reg, "mirrors argument"}},
-		{"throttled", fail(http.StatusTooManyRequests, "", &registry.StatusError{Status: 429}), []string{"rate-limiting", "try again later"}},
-		{"Retry-After past the timeout", fail(http.StatusServiceUnavailable, "", &registry.RetryAfterError{Status: 503}), []string{"more than the provider's timeout leaves", "raise timeout in the provider block"}},
-		{"5xx", fail(http.StatusBadGateway, "", &registry.StatusError{Status: 502}), []string{"try again later"}},
+		{"not found", fail(http.StatusNotFound, "", &transport.StatusError{Status: 404}), []string{"no such repository or tag"}},
+		{"refused, anonymous", fail(http.StatusUnauthorized, registry.SourceAnonymous, &transport.StatusError{Status: 401}), []string{"refused anonymous access to " + reg, "auth block"}},
+		{"refused, auth block", fail(http.StatusUnauthorized, registry.SourceOptions, &transport.StatusError{Status: 401}), []string{"refused the credentials for " + reg + " (from the provider's auth block)"}},
+		{"missing repository with a token", fail(http.StatusUnauthorized, "Docker config /home/x/.docker/config.json", &transport.DeniedError{Err: errors.New("x")}), []string{"Check the image name first", "(from Docker config /home/x/.docker/config.json)"}},
+		{"pull limit", fail(http.StatusTooManyRequests, "", &transport.PullLimitError{}), []string{"Log in to " + reg, "mirrors argument"}},
+		{"throttled", fail(http.StatusTooManyRequests, "", &transport.StatusError{Status: 429}), []string{"rate-limiting", "try again later"}},
+		{"Retry-After past the timeout", fail(http.StatusServiceUnavailable, "", &transport.RetryAfterError{Status: 503}), []string{"more than the provider's timeout leaves", "raise timeout in the provider block"}},
+		{"5xx", fail(http.StatusBadGateway, "", &transport.StatusError{Status: 502}), []string{"try again later"}},
 		{"timeout", fail(0, "", context.DeadlineExceeded), []string{"did not answer within the provider's timeout", "raise timeout in the provider block"}},
-		{"plain HTTP refused", fail(0, "", fmt.Errorf("%w to x", registry.ErrPlainHTTP)), []string{"must be listed in insecure_registries", "ca_file"}},
-		{"credential helper", fail(0, "", &registry.CredentialError{Registry: reg, Err: errors.New("helper failed")}), []string{"Fix the credential source", "auth block"}},
-		{"invalid tag", fail(0, "", registry.ErrInvalidTag), []string{"valid tag"}},
-		{"a panic", fail(0, "", &registry.PanicError{Value: "boom"}), []string{"bug in the provider"}},
+		{"plain HTTP refused", fail(0, "", fmt.Errorf("%w to x", transport.ErrPlainHTTP)), []string{"must be listed in insecure_registries", "ca_file"}},
+		{"credential helper", fail(0, "", &registry.CredentialError{Err: errors.New("helper failed")}), []string{"Fix the credential source", "auth block"}},
+		{"invalid tag", fail(0, "", names.ErrInvalidTag), []string{"valid tag"}},
+		{"a panic", fail(0, "", &runcache.PanicError{Value: "boom"}), []string{"bug in the provider"}},
 	} {
 		if got := hint(tt.err); !containsAll(got, tt.want) {
 			t.Errorf("%s: hint %q, want %q", tt.name, got, tt.want)

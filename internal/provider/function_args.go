@@ -6,7 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/function"
 
-	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/tagfilter"
 )
 
@@ -67,7 +67,7 @@ func filterArg(index int64, s string) (*tagfilter.Filter, *function.FuncError) {
 func validTags(tags []string) []string {
 	out := make([]string, 0, len(tags))
 	for _, t := range tags {
-		if registry.ValidTag(t) {
+		if names.ValidTag(t) {
 			out = append(out, t)
 		}
 	}
@@ -76,7 +76,7 @@ func validTags(tags []string) []string {
 
 // tagArg checks a tag argument at index.
 func tagArg(index int64, name, tag string) *function.FuncError {
-	if err := registry.CheckTag(name, tag); err != nil {
+	if err := names.CheckTag(name, tag); err != nil {
 		return function.NewArgumentFuncError(index, err.Error())
 	}
 	return nil

@@ -7,7 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 )
 
 // imageRefTypes are the attributes of parse_image_ref's object.
@@ -39,7 +39,7 @@ var parseImageRefFunction = tagFunction{
 		if resp.Error = req.Arguments.Get(ctx, &ref); resp.Error != nil {
 			return
 		}
-		r, err := registry.ParseReference(ref)
+		r, err := names.ParseReference(ref)
 		if err != nil {
 			resp.Error = function.NewArgumentFuncError(0, err.Error())
 			return

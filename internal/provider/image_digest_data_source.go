@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 )
 
 const defaultTag = "latest"
@@ -38,7 +39,7 @@ func (d *imageDigestDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				Optional: true,
 				MarkdownDescription: "The tag to read: a moving tag such as `latest`, `stable` or `v3.2`, or any other tag. " +
 					"Defaults to `latest`. Give it here, not inside `image`.",
-				Validators: []validator.String{parsed{what: "tag", parse: func(s string) error { return registry.CheckTag("tag", s) }}},
+				Validators: []validator.String{parsed{what: "tag", parse: func(s string) error { return names.CheckTag("tag", s) }}},
 			},
 			"platform": schema.StringAttribute{
 				Optional: true,
@@ -47,7 +48,7 @@ func (d *imageDigestDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 					"variant matches any, `arm64` means `arm64/v8`, and aliases such as `x86_64` and `aarch64` are understood. For a " +
 					"single-platform image, the image's own platform (from its config) must match, else the read fails and names " +
 					"the platform there is.",
-				Validators: []validator.String{parsedBy("platform", registry.ParsePlatform)},
+				Validators: []validator.String{parsedBy("platform", names.ParsePlatform)},
 			},
 			"digest": schema.StringAttribute{
 				Computed: true,
@@ -76,7 +77,7 @@ func (d *imageDigestDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var read *registry.ManifestDigest
+	var read *registry.ImageFacts
 	var err error
 	if p == nil {
 		read, err = d.data.client.Digest(ctx, img, tag)

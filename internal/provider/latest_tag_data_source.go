@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/tagfilter"
 )
 
@@ -81,7 +82,7 @@ func (d *latestTagDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 					"`digest` is that platform's manifest digest. The newest candidates are read one by one (one manifest GET " +
 					"each, and for a single-platform image its config) until one has the platform, at most 20. On Docker Hub each " +
 					"manifest GET counts as a pull.",
-				Validators: []validator.String{parsedBy("platform", registry.ParsePlatform)},
+				Validators: []validator.String{parsedBy("platform", names.ParsePlatform)},
 			},
 			"min_age": schema.StringAttribute{
 				Optional: true,
@@ -147,6 +148,10 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if !ok {
 		return
 	}
+	if list.Listed() == 0 {
+		resp.Diagnostics.Append(noTagsListed(img, list.Mirror))
+		return
+	}
 	shown := candidatesShown
 	if a.walks() {
 		shown = maxWalked
@@ -191,7 +196,7 @@ const maxWalked = 20
 type latestTagArgs struct {
 	selection
 	current  string
-	platform *registry.Platform
+	platform *names.Platform
 	minAge   time.Duration
 }
 
@@ -239,20 +244,20 @@ type walkCounts struct {
 // choose returns the newest candidate that the rules keep: the first of
 // sel's candidates without platform and min_age, else the first, walking
 // from the newest, whose image has the platform and is old enough.
-func (d *latestTagDataSource) choose(ctx context.Context, img registry.Image, list *registry.TagList, sel tagfilter.Selection, a latestTagArgs) (chosenTag, error) {
+func (d *latestTagDataSource) choose(ctx context.Context, img names.Repository, list *registry.TagList, sel tagfilter.Selection, a latestTagArgs) (chosenTag, error) {
 	if !a.walks() {
-		digest, err := d.data.client.ListedDigest(ctx, img, list, sel.Tag)
+		facts, err := d.data.client.Inspect(ctx, img, list, sel.Tag, registry.Want{})
 		if err != nil {
 			return chosenTag{}, err
 		}
-		return chosenTag{tag: sel.Tag, digest: digest}, nil
+		return chosenTag{tag: sel.Tag, digest: facts.Digest}, nil
 	}
 	var out chosenTag
 	now := time.Now()
 	for _, tag := range sel.Candidates {
 		facts, err := d.data.client.Inspect(ctx, img, list, tag, registry.Want{Platform: a.platform, Created: a.minAge > 0})
 		var re *registry.Error
-		if errors.As(err, &re) && re.Kind() == registry.KindNotFound {
+		if errors.As(err, &re) && re.Kind == registry.KindNotFound {
 			out.walked.gone++ // deleted since the list was read: skipped
 			continue
 		}
@@ -275,7 +280,7 @@ func (d *latestTagDataSource) choose(ctx context.Context, img registry.Image, li
 
 // warn adds the read's warnings: those of the tag list, a new line in
 // another shape, a rate limit nearly reached.
-func (d *latestTagDataSource) warn(img registry.Image, list *registry.TagList, sel tagfilter.Selection, a latestTagArgs, resp *datasource.ReadResponse) {
+func (d *latestTagDataSource) warn(img names.Repository, list *registry.TagList, sel tagfilter.Selection, a latestTagArgs, resp *datasource.ReadResponse) {
 	d.warnList(img, list, resp)
 	if a.leftBehind(sel) {
 		resp.Diagnostics.Append(newLineInAnotherShape(img, a.current, sel.OtherShape))
@@ -296,7 +301,7 @@ func (a latestTagArgs) leftBehind(sel tagfilter.Selection) bool {
 }
 
 // fill sets the computed attributes.
-func (m *latestTagModel) fill(img registry.Image, a latestTagArgs, chosen chosenTag) diag.Diagnostics {
+func (m *latestTagModel) fill(img names.Repository, a latestTagArgs, chosen chosenTag) diag.Diagnostics {
 	m.Tag = types.StringValue(chosen.tag)
 	m.pin(img, chosen.tag, chosen.digest)
 	m.UpdateAvailable = types.BoolValue(false)
@@ -320,7 +325,7 @@ func (m *latestTagModel) fill(img registry.Image, a latestTagArgs, chosen chosen
 // noMatchDetail explains a read where no tag was kept: the image, the
 // filter, how many tags each rule rejected, and the newest tags the filter
 // kept (or, when it kept none, a few of the tags listed).
-func noMatchDetail(img registry.Image, a latestTagArgs, list *registry.TagList, sel tagfilter.Selection, walked walkCounts) string {
+func noMatchDetail(img names.Repository, a latestTagArgs, list *registry.TagList, sel tagfilter.Selection, walked walkCounts) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "No tag of %s on registry %s is kept by filter \"%s\"", img.Name, img.Registry, a.filter.String())
 	if a.rules.Constraint != nil {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -24,6 +25,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/credentials"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 )
 
 // defaultTimeout bounds one data source's read when timeout is unset.
@@ -228,7 +231,7 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.Append(cfg.Mirrors.ElementsAs(ctx, &opts.Mirrors, false)...)
 	}
 	opts.Auth = authOptions(cfg.Auth, &resp.Diagnostics)
-	env, err := registry.CredentialsFromEnv(os.Environ())
+	env, err := credentials.FromEnv(os.Environ())
 	if err != nil {
 		resp.Diagnostics.Append(invalidConfiguration(err))
 	}
@@ -236,7 +239,7 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, err := registry.New(opts)
+	client, err := registry.New(ctx, opts)
 	if err != nil {
 		resp.Diagnostics.Append(invalidConfiguration(err))
 		return
@@ -280,15 +283,18 @@ func authOptions(blocks []authModel, diags *diag.Diagnostics) map[string]registr
 		}
 		c := registry.Credential{Username: b.Username.ValueString(), Password: b.Password.ValueString(), Token: b.Token.ValueString()}
 		host := b.Registry.ValueString()
-		switch {
-		case c.Token == "" && c.Password == "":
+		switch err := c.Check(); {
+		case errors.Is(err, credentials.ErrNoSecret):
 			diags.Append(incompleteCredentials(at, fmt.Sprintf("The auth block for %q has neither password nor token: give username and password, or token.", host)))
 			continue
-		case c.Password != "" && c.Username == "":
+		case errors.Is(err, credentials.ErrNoUsername):
 			diags.Append(incompleteCredentials(at.AtName("username"), fmt.Sprintf("The auth block for %q has a password but no username: give the username too.", host)))
 			continue
+		case errors.Is(err, credentials.ErrPasswordAndToken):
+			diags.Append(incompleteCredentials(at.AtName("token"), fmt.Sprintf("The auth block for %q has both a password and a token: give username and password, or token, not both.", host)))
+			continue
 		}
-		key := registry.CanonicalHost(host)
+		key := names.CanonicalHost(host)
 		if _, dup := out[key]; dup {
 			diags.Append(repeatedRegistry(at.AtName("registry"), host))
 			continue

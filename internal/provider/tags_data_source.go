@@ -103,6 +103,9 @@ func (d *tagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	resp.Diagnostics.Append(d1...)
 	resp.Diagnostics.Append(d2...)
 	d.warnList(img, list, resp)
+	if list.Listed() == 0 {
+		resp.Diagnostics.Append(emptyTagList(img, list.Mirror))
+	}
 	d.warnRateLimit(img, resp)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

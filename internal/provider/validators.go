@@ -9,7 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 )
 
 // parsed is a string validator that runs the real parser for a value, so
@@ -23,7 +23,7 @@ type parsed struct {
 var _ validator.String = parsed{}
 
 // registryHost validates a registry host as the registry package reads one.
-var registryHost = parsed{what: "registry host", parse: registry.CheckRegistryHost}
+var registryHost = parsed{what: "registry host", parse: names.CheckRegistryHost}
 
 // parsedBy is the parsed validator of a parse function that also returns
 // what it parsed.
@@ -82,13 +82,13 @@ var imageRegistryValidator = pairValidator{
 		if !known(image) || !known(reg) {
 			return nil
 		}
-		if _, err := registry.ParseImage(image.ValueString(), ""); err != nil {
+		if _, err := names.Parse(image.ValueString(), ""); err != nil {
 			return nil // the image's own validator reports it
 		}
-		if err := registry.CheckRegistryHost(reg.ValueString()); err != nil {
+		if err := names.CheckRegistryHost(reg.ValueString()); err != nil {
 			return nil // the registry's own validator reports it
 		}
-		if _, err := registry.ParseImage(image.ValueString(), reg.ValueString()); err != nil {
+		if _, err := names.Parse(image.ValueString(), reg.ValueString()); err != nil {
 			return diag.Diagnostics{conflictingRegistry(err)}
 		}
 		return nil

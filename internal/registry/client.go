@@ -7,13 +7,30 @@ import (
 	"net/http"
 	"slices"
 
-	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/credentials"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/runcache"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/transport"
 )
 
 // LogFunc receives the client's debug log: one line per HTTP request and
 // per cache hit. Fields never hold credentials or headers.
-type LogFunc func(ctx context.Context, msg string, fields map[string]any)
+type LogFunc = transport.LogFunc
+
+// Credential is one registry's credentials (credentials.Credential).
+type Credential = credentials.Credential
+
+// Where credentials came from, as Error.Credentials names them; other
+// sources are named by their file or credential helper.
+const (
+	SourceOptions     = credentials.SourceOptions
+	SourceEnvironment = credentials.SourceEnvironment
+	SourceAnonymous   = credentials.SourceAnonymous
+)
+
+// DefaultMaxConcurrentRequests is how many requests may be in flight to one
+// registry at once when Options.MaxConcurrentRequests is 0.
+const DefaultMaxConcurrentRequests = transport.DefaultMaxConcurrentRequests
 
 // Options configure a Client.
 type Options struct {
@@ -21,7 +38,7 @@ type Options struct {
 	// source for their registry.
 	Auth map[string]Credential
 	// EnvAuth holds credentials by registry host read from the environment
-	// (see CredentialsFromEnv); they come after Auth.
+	// (see credentials.FromEnv); they come after Auth.
 	EnvAuth map[string]Credential
 	// DockerConfigFile is a Docker config file to read instead of the
 	// default ($DOCKER_CONFIG/config.json, then ~/.docker/config.json).
@@ -44,32 +61,32 @@ type Options struct {
 	Log LogFunc
 }
 
-// Client reads tag lists and digests. It is safe for concurrent use, and
-// remembers what it has read for its whole life (one provider run).
+// Client reads tag lists, digests and what the walk over candidates needs
+// of their images. It is safe for concurrent use, and remembers what it
+// has read for its whole life (one provider run): facts, not answers.
 type Client struct {
-	http     http.RoundTripper
-	keychain *keychain
-	limits   *rateLimits
-	insecure insecureHosts
-	mirrors  map[string][]string
-	log      LogFunc
+	transport *transport.Transport
+	keychain  *credentials.Keychain
+	mirrors   map[string][]string
+	log       LogFunc
 
-	pings     memo[pinged]
-	sessions  memo[*session]
-	tags      memo[*TagList]
-	digests   memo[*ManifestDigest]
-	manifests memo[*manifest]
-	configs   memo[*v1.ConfigFile]
+	sessions  runcache.Map[*session]
+	tags      runcache.Map[*TagList]
+	facts     runcache.Map[*ImageFacts] // by host, tag and what was asked
+	fallbacks runcache.Map[*ImageFacts] // by registry, tag and what was asked, from the registry or a mirror
+	manifests runcache.Map[*manifestFacts]
+	configs   runcache.Map[*configFacts]
 }
 
-// New builds a Client.
-func New(o Options) (*Client, error) {
-	insecure := make(insecureHosts, len(o.Insecure))
-	for _, h := range o.Insecure {
-		if err := CheckRegistryHost(h); err != nil {
-			return nil, &OptionError{Field: "Insecure", Err: err}
-		}
-		insecure[CanonicalHost(h)] = true
+// New builds a Client. ctx is the provider run's: what outlives one read
+// (a cloud's token source) keeps its values, not its cancellation.
+func New(ctx context.Context, o Options) (*Client, error) {
+	insecure, err := hostsOption("Insecure", o.Insecure)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := hostsOption("Auth", slices.Collect(maps.Keys(o.Auth))); err != nil {
+		return nil, err
 	}
 	mirrors, err := mirrorOptions(o.Mirrors)
 	if err != nil {
@@ -79,24 +96,35 @@ func New(o Options) (*Client, error) {
 	if log == nil {
 		log = func(context.Context, string, map[string]any) {}
 	}
-	kc, err := newKeychain(o, log)
+	kc, err := credentials.New(ctx, credentials.Options{Auth: o.Auth, EnvAuth: o.EnvAuth, DockerConfigFile: o.DockerConfigFile, Log: log})
 	if err != nil {
-		return nil, err
-	}
-	roots, err := rootCAs(o.CAFile)
-	if err != nil {
+		if cfe, ok := err.(*credentials.ConfigFileError); ok { //nolint:errorlint // credentials.New returns it unwrapped
+			return nil, &OptionError{Field: "DockerConfigFile", Err: cfe}
+		}
 		return nil, err
 	}
 	maxInFlight := o.MaxConcurrentRequests
 	if maxInFlight <= 0 {
 		maxInFlight = DefaultMaxConcurrentRequests
 	}
-	limits := &rateLimits{}
-	var rt http.RoundTripper = newLogTransport(newHostTransport(insecure, roots), log)
-	rt = newLimitTransport(rt, maxInFlight)
-	rt = newRetryTransport(rt, log, limits)
-	rt = transport.NewUserAgent(rt, o.UserAgent)
-	return &Client{http: rt, keychain: kc, limits: limits, insecure: insecure, mirrors: mirrors, log: log}, nil
+	tr, err := transport.New(transport.Options{Insecure: insecure, CAFile: o.CAFile, MaxInFlight: maxInFlight, UserAgent: o.UserAgent, Log: log})
+	if err != nil {
+		return nil, &OptionError{Field: "CAFile", Err: err}
+	}
+	return &Client{transport: tr, keychain: kc, mirrors: mirrors, log: log}, nil
+}
+
+// hostsOption checks the registry hosts of an option and returns them in
+// canonical spelling.
+func hostsOption(field string, hosts []string) ([]string, error) {
+	out := make([]string, 0, len(hosts))
+	for _, h := range hosts {
+		if err := names.CheckRegistryHost(h); err != nil {
+			return nil, &OptionError{Field: field, Err: err}
+		}
+		out = append(out, names.CanonicalHost(h))
+	}
+	return out, nil
 }
 
 // mirrorOptions checks the mirrors option and keys it by canonical host.
@@ -106,31 +134,34 @@ func mirrorOptions(in map[string][]string) (map[string][]string, error) {
 	out := make(map[string][]string, len(in))
 	given := map[string]string{}
 	for _, from := range slices.Sorted(maps.Keys(in)) {
-		if err := CheckRegistryHost(from); err != nil {
+		if err := names.CheckRegistryHost(from); err != nil {
 			return nil, &OptionError{Field: "Mirrors", Err: err}
 		}
-		host := CanonicalHost(from)
+		host := names.CanonicalHost(from)
 		if other, dup := given[host]; dup {
 			return nil, &OptionError{Field: "Mirrors", Err: fmt.Errorf("%q and %q name the same registry: merge their mirrors into one entry", other, from)}
 		}
 		given[host] = from
 		for _, m := range in[from] {
-			if err := CheckRegistryHost(m); err != nil {
+			if err := names.CheckRegistryHost(m); err != nil {
 				return nil, &OptionError{Field: "Mirrors", Err: fmt.Errorf("[%q]: %w", from, err)}
 			}
-			out[host] = append(out[host], CanonicalHost(m))
+			out[host] = append(out[host], names.CanonicalHost(m))
 		}
 	}
 	return out, nil
 }
 
+// RateLimit is what a registry reported of its rate limit.
+type RateLimit = transport.RateLimit
+
 // LowRateLimits returns, once per registry, the rate limits that the
-// registries img is read from (the registry and its mirrors) reported to be
-// nearly reached.
-func (c *Client) LowRateLimits(img Image) []RateLimit {
+// registries repo is read from (the registry and its mirrors) reported to
+// be nearly reached.
+func (c *Client) LowRateLimits(repo names.Repository) []RateLimit {
 	var out []RateLimit
-	for _, on := range append([]Image{img}, c.mirrorsOf(img)...) {
-		if rl, ok := c.limits.low(on.Registry); ok {
+	for _, on := range append([]names.Repository{repo}, c.mirrorsOf(repo)...) {
+		if rl, ok := c.transport.Limits.Low(on.Registry); ok {
 			out = append(out, rl)
 		}
 	}
@@ -139,12 +170,21 @@ func (c *Client) LowRateLimits(img Image) []RateLimit {
 
 // explain adds to a failed call's error where the credentials came from,
 // when the registry refused them.
-func (c *Client) explain(img Image, err error) error {
+func (c *Client) explain(repo names.Repository, err error) error {
 	e, ok := err.(*Error) //nolint:errorlint // only the outermost error is copied
 	if !ok || (e.Status != http.StatusUnauthorized && e.Status != http.StatusForbidden) {
 		return err
 	}
 	explained := *e
-	explained.Credentials = c.keychain.source(img)
+	explained.Credentials = c.keychain.Source(repo)
 	return &explained
+}
+
+// fail wraps the error of a public method once (wrapError) and explains
+// a refusal (explain).
+func (c *Client) fail(op string, repo names.Repository, err error) error {
+	if err == nil {
+		return nil
+	}
+	return c.explain(repo, wrapError(op, repo, err))
 }

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
 
@@ -39,16 +40,16 @@ func newClient(t *testing.T) *Client {
 // is refused.
 func newClientWith(t *testing.T, o Options) *Client {
 	t.Helper()
-	c, err := New(o)
+	c, err := New(t.Context(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
 }
 
-func mustImage(t *testing.T, image string) Image {
+func mustImage(t *testing.T, image string) names.Repository {
 	t.Helper()
-	img, err := ParseImage(image, "")
+	img, err := names.Parse(image, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,8 +132,8 @@ func TestClientErrors(t *testing.T) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
 	}
-	if re.Kind() != KindNotFound {
-		t.Errorf("kind %v, want KindNotFound", re.Kind())
+	if re.Kind != KindNotFound {
+		t.Errorf("kind %v, want KindNotFound", re.Kind)
 	}
 
 	ctx, cancel := context.WithCancel(t.Context())
@@ -158,7 +159,7 @@ func TestNoInternet(t *testing.T) {
 // not an order left to chance; mirror hosts are canonical.
 func TestMirrorAliases(t *testing.T) {
 	t.Parallel()
-	_, err := New(Options{Mirrors: map[string][]string{"docker.io": {"a.example"}, "index.docker.io": {"b.example"}}})
+	_, err := New(t.Context(), Options{Mirrors: map[string][]string{"docker.io": {"a.example"}, "index.docker.io": {"b.example"}}})
 	var oe *OptionError
 	if !errors.As(err, &oe) || oe.Field != "Mirrors" || !strings.Contains(err.Error(), `"docker.io" and "index.docker.io" name the same registry`) {
 		t.Errorf("New = %v, want an error about the two Docker Hub keys", err)
@@ -167,4 +168,11 @@ func TestMirrorAliases(t *testing.T) {
 	if got := c.mirrorsOf(mustImage(t, "nginx")); len(got) != 1 || got[0].Registry != "mirror.gcr.io" {
 		t.Errorf("mirrors of nginx = %v, want mirror.gcr.io", got)
 	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

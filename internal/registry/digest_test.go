@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
 
@@ -70,12 +71,12 @@ func TestInvalidTagNeverSent(t *testing.T) {
 	img := mustImage(t, reg.Host+"/team/app")
 	for _, tag := range []string{"9.9.9#x", "9.9.8?a=b", "9.9.7/../../other/manifests/1.0", strings.Repeat("9", 200)} {
 		_, err := c.Digest(t.Context(), img, tag)
-		if !errors.Is(err, ErrInvalidTag) {
-			t.Errorf("Digest(%q) = %v, want ErrInvalidTag", tag, err)
+		if !errors.Is(err, names.ErrInvalidTag) {
+			t.Errorf("Digest(%q) = %v, want names.ErrInvalidTag", tag, err)
 		}
-		_, err = c.PlatformDigest(t.Context(), img, tag, Platform{OS: "linux", Architecture: "amd64"})
-		if !errors.Is(err, ErrInvalidTag) {
-			t.Errorf("PlatformDigest(%q) = %v, want ErrInvalidTag", tag, err)
+		_, err = c.PlatformDigest(t.Context(), img, tag, names.Platform{OS: "linux", Architecture: "amd64"})
+		if !errors.Is(err, names.ErrInvalidTag) {
+			t.Errorf("PlatformDigest(%q) = %v, want names.ErrInvalidTag", tag, err)
 		}
 	}
 	if n := reg.Requests.Ping.Load() + reg.Requests.ManifestHead.Load() + reg.Requests.ManifestGet.Load(); n != 0 {
@@ -93,7 +94,7 @@ func TestPresignedURLNotQuoted(t *testing.T) {
 	proxy.Inject(registrytest.Fault{Path: "/blobs/", Serve: func(w http.ResponseWriter, req *http.Request, _ registrytest.Upstream) {
 		http.Redirect(w, req, "http://127.0.0.1:1/bucket/blob?X-Amz-Signature=deadbeefsecret&X-Amz-Credential=AKIA", http.StatusTemporaryRedirect)
 	}})
-	_, err := newClient(t).PlatformDigest(t.Context(), mustImage(t, proxy.Host+"/team/app"), "1.0", Platform{OS: "linux", Architecture: "amd64"})
+	_, err := newClient(t).PlatformDigest(t.Context(), mustImage(t, proxy.Host+"/team/app"), "1.0", names.Platform{OS: "linux", Architecture: "amd64"})
 	if err == nil {
 		t.Fatal("the read succeeded with its blob redirected to nowhere")
 	}

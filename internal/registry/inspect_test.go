@@ -7,6 +7,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
 
@@ -52,7 +53,7 @@ func TestInspect(t *testing.T) {
 	}
 	reg.Push(t, "team/app", "index-annotated", annotatedIndex)
 
-	arm := &Platform{OS: "linux", Architecture: "arm64"}
+	arm := &names.Platform{OS: "linux", Architecture: "arm64"}
 	for _, tt := range []struct {
 		name, tag   string
 		want        Want
@@ -69,7 +70,7 @@ func TestInspect(t *testing.T) {
 		{"index, platform and created", "index", Want{Platform: arm, Created: true}, ImageFacts{Digest: arm64.String(), HasPlatform: true, Created: old}, 2, 1},
 		{"index, created, first image", "index", Want{Created: true}, ImageFacts{Digest: indexDigest.String(), HasPlatform: true, Created: old}, 2, 1},
 		{"index annotation", "index-annotated", Want{Created: true}, ImageFacts{HasPlatform: true, Created: time.Date(2023, 5, 6, 7, 8, 9, 0, time.UTC)}, 1, 0},
-		{"index without the platform", "index", Want{Platform: &Platform{OS: "linux", Architecture: "s390x"}}, ImageFacts{Digest: indexDigest.String()}, 1, 0},
+		{"index without the platform", "index", Want{Platform: &names.Platform{OS: "linux", Architecture: "s390x"}}, ImageFacts{Digest: indexDigest.String()}, 1, 0},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -84,7 +85,9 @@ func TestInspect(t *testing.T) {
 			if tt.facts.Digest == "" {
 				tt.facts.Digest = facts.Digest // not the point of this case
 			}
-			if *facts != tt.facts {
+			got := *facts
+			got.noPlatform = nil // why, for PlatformDigest's error: not compared here
+			if got != tt.facts {
 				t.Errorf("Inspect = %+v, want %+v", *facts, tt.facts)
 			}
 			want := registrytest.Counts{Ping: 1, ManifestGet: tt.gets, Other: tt.blobs}
@@ -115,7 +118,7 @@ func TestPlatformDigestSharesReads(t *testing.T) {
 	proxy := registrytest.NewFaultProxy(t, reg)
 	c := newClient(t)
 	ref := mustImage(t, proxy.Host+"/team/app")
-	amd64 := Platform{OS: "linux", Architecture: "amd64"}
+	amd64 := names.Platform{OS: "linux", Architecture: "amd64"}
 	if _, err := c.PlatformDigest(t.Context(), ref, "1.0", amd64); err != nil {
 		t.Fatal(err)
 	}

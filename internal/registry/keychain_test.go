@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +8,9 @@ import (
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/authn"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/credentials"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
 
@@ -17,13 +19,13 @@ import (
 func TestDockerHubAliases(t *testing.T) {
 	t.Parallel()
 	for _, given := range []string{"docker.io", "index.docker.io", "registry-1.docker.io"} {
-		k, err := newKeychain(Options{Auth: map[string]Credential{given: {Username: "u", Password: "p"}}}, func(context.Context, string, map[string]any) {})
+		k, err := credentials.New(t.Context(), credentials.Options{Auth: map[string]Credential{names.CanonicalHost(given): {Username: "u", Password: "p"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, img := range []string{"nginx", "docker.io/library/nginx", "index.docker.io/pihole/pihole"} {
 			image := mustImage(t, img)
-			auth, source, err := k.credentials(t.Context(), k.key(image), image)
+			auth, source, err := k.Resolve(t.Context(), k.Key(image), image)
 			if err != nil || source != SourceOptions || auth == authn.Anonymous {
 				t.Errorf("auth for %s given as %s: %v from %q, %v", img, given, auth, source, err)
 			}

@@ -57,7 +57,7 @@ func TestSlotWaitLogged(t *testing.T) {
 	})
 	var mu sync.Mutex
 	var waits []int64
-	c, err := New(Options{MaxConcurrentRequests: 1, Log: func(_ context.Context, msg string, fields map[string]any) {
+	c, err := New(t.Context(), Options{MaxConcurrentRequests: 1, Log: func(_ context.Context, msg string, fields map[string]any) {
 		if msg == "registry request" && strings.Contains(fields["path"].(string), "/manifests/") { //nolint:forcetypeassert // the log's own field
 			mu.Lock()
 			waits = append(waits, fields["slot_wait_ms"].(int64)) //nolint:forcetypeassert // the log's own field

@@ -2,45 +2,45 @@ package registry
 
 import (
 	"context"
-	"crypto/tls"
-	"errors"
-	"net"
-	"net/http"
 	"time"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/transport"
 )
 
-// mirrorsOf returns the mirrors of img's registry, in order, each as an
-// Image that keeps the name as the user spelled it.
-func (c *Client) mirrorsOf(img Image) []Image {
-	mirrors := c.mirrors[CanonicalHost(img.Registry)]
-	out := make([]Image, 0, len(mirrors))
+// mirrorsOf returns the mirrors of repo's registry, in order, each as a
+// Repository that keeps the name as the user spelled it.
+func (c *Client) mirrorsOf(repo names.Repository) []names.Repository {
+	mirrors := c.mirrors[repo.Registry]
+	out := make([]names.Repository, 0, len(mirrors))
 	for _, m := range mirrors {
-		out = append(out, img.On(m))
+		out = append(out, repo.On(m))
 	}
 	return out
 }
 
-// fromMirrors runs read on img's registry and, when the registry cannot
-// answer (it is unreachable, fails with 5xx or 429 after the retries, has
-// hit its pull limit, or runs out of its share of the time), on each of
+// fromMirrors runs read on repo's registry and, when the registry cannot
+// answer (its failure's Kind is Unavailable: unreachable, 5xx or 429 after
+// the retries, a pull limit, its share of the time run out), on each of
 // its mirrors in order; it returns the answer and the mirror that gave it
 // ("" for the registry itself). With mirrors, the registry, and each
 // mirror but the last, gets at most half of the time left, so that a host
-// that hangs leaves time for the next. An answer that
-// settles the question (404, 401, a malformed list) is the registry's and
-// is never asked of a mirror, whose lists may be partial or stale
-// (goharbor/harbor#15513).
-func fromMirrors[T any](ctx context.Context, c *Client, img Image, read func(context.Context, Image) (T, error)) (T, string, error) {
-	mirrors := c.mirrorsOf(img)
+// that hangs leaves time for the next. An answer that settles the question
+// (404, 401, a malformed list) is the registry's and is never asked of a
+// mirror, whose lists may be partial or stale (goharbor/harbor#15513).
+// When every host fails, the error names each and how it failed.
+func fromMirrors[T any](ctx context.Context, c *Client, repo names.Repository, read func(context.Context, names.Repository) (T, error)) (T, string, error) {
+	mirrors := c.mirrorsOf(repo)
 	if len(mirrors) == 0 {
-		v, err := read(ctx, img)
+		v, err := read(ctx, repo)
 		return v, "", err
 	}
-	v, err := readWithin(ctx, img, read)
-	if err == nil || ctx.Err() != nil || !unavailable(err) {
+	v, err := readWithin(ctx, repo, read)
+	if err == nil || ctx.Err() != nil || !transport.Classify(err).Unavailable() {
 		return v, "", err
 	}
-	c.log(ctx, "the registry cannot answer; asking its mirrors", map[string]any{"image": img.Name, "error": err.Error()})
+	c.log(ctx, "the registry cannot answer; asking its mirrors", map[string]any{"image": repo.Name, "error": err.Error()})
+	failed := &HostsError{Failures: []HostFailure{{Host: repo.Registry, Err: err}}}
 	for i, m := range mirrors {
 		var mv T
 		var merr error
@@ -50,23 +50,24 @@ func fromMirrors[T any](ctx context.Context, c *Client, img Image, read func(con
 			mv, merr = readWithin(ctx, m, read)
 		}
 		if merr == nil {
-			c.log(ctx, "answered by a mirror", map[string]any{"image": img.Name, "mirror": m.Registry})
+			c.log(ctx, "answered by a mirror", map[string]any{"image": repo.Name, "mirror": m.Registry})
 			return mv, m.Registry, nil
 		}
+		failed.Failures = append(failed.Failures, HostFailure{Host: m.Registry, Err: merr})
 		if ctx.Err() != nil {
 			break
 		}
-		c.log(ctx, "mirror failed", map[string]any{"image": img.Name, "mirror": m.Registry, "error": merr.Error()})
+		c.log(ctx, "mirror failed", map[string]any{"image": repo.Name, "mirror": m.Registry, "error": merr.Error()})
 	}
-	return v, "", err
+	return v, "", failed
 }
 
 // readWithin runs read with half of the time left, so that a host that
 // hangs leaves time for the next.
-func readWithin[T any](ctx context.Context, img Image, read func(context.Context, Image) (T, error)) (T, error) {
+func readWithin[T any](ctx context.Context, repo names.Repository, read func(context.Context, names.Repository) (T, error)) (T, error) {
 	short, cancel := context.WithTimeout(ctx, halfOfTimeLeft(ctx))
 	defer cancel()
-	return read(short, img)
+	return read(short, repo)
 }
 
 // halfOfTimeLeft returns half the time to ctx's deadline, or a minute
@@ -77,30 +78,4 @@ func halfOfTimeLeft(ctx context.Context) time.Duration {
 		return time.Minute
 	}
 	return time.Until(deadline) / 2
-}
-
-// unavailable reports whether err means the registry could not answer
-// (it could not be reached, failed with 5xx, 408 or 429 after the retries,
-// hit its pull limit, or ran out of its time), as opposed to an answer or
-// a failure a mirror would not mend: a safety cap, a certificate, a
-// refused redirect or plain HTTP.
-func unavailable(err error) bool {
-	var (
-		status *StatusError
-		pull   *PullLimitError
-		wait   *RetryAfterError
-		cert   *tls.CertificateVerificationError
-		netErr net.Error
-	)
-	switch {
-	case errors.As(err, &pull), errors.As(err, &wait), errors.Is(err, context.DeadlineExceeded):
-		return true
-	case errors.As(err, &status):
-		return status.Status >= 500 || status.Status == http.StatusTooManyRequests || status.Status == http.StatusRequestTimeout
-	case errors.Is(err, errTooLarge), errors.Is(err, ErrPlainHTTP), errors.Is(err, errRedirect), errors.As(err, &cert):
-		return false
-	case errors.As(err, &netErr):
-		return true
-	}
-	return retryableError(err)
 }

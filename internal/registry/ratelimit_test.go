@@ -3,10 +3,14 @@ package registry
 import (
 	"net/http"
 	"testing"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 )
 
 // TestRateLimitWarning: a registry that reports few requests left gives one
+
 // warning per run, and plenty of requests left gives none.
+
 func TestRateLimitWarning(t *testing.T) {
 	t.Parallel()
 	low := listWithRemaining(t, "4;w=21600")
@@ -24,13 +28,16 @@ func TestRateLimitWarning(t *testing.T) {
 }
 
 // listed is a client that has listed the tags of img.
+
 type listed struct {
 	c   *Client
-	img Image
+	img names.Repository
 }
 
 // listWithRemaining lists the tags of a registry that answers with a limit
+
 // of 100 pulls per 6 hours and the given Ratelimit-Remaining.
+
 func listWithRemaining(t *testing.T, remaining string) listed {
 	t.Helper()
 	img := server(t, func(w http.ResponseWriter, _ *http.Request) {
@@ -43,13 +50,4 @@ func listWithRemaining(t *testing.T, remaining string) listed {
 		t.Fatal(err)
 	}
 	return listed{c, img}
-}
-
-func TestDescribeLimit(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{"100;w=21600": "100 pulls per 6h0m0s", "200": "200 pulls", "": ""} {
-		if got := describeLimit(in); got != want {
-			t.Errorf("describeLimit(%q) = %q, want %q", in, got, want)
-		}
-	}
 }

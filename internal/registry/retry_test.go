@@ -3,53 +3,18 @@ package registry
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 )
 
-func TestRetryAfter(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	for v, want := range map[string]time.Duration{
-		"":                              0,
-		"5":                             5 * time.Second,
-		"0":                             0,
-		"-3":                            0,
-		"soon":                          0,
-		"Mon, 23 Nov 2026 12:00:30 GMT": 30 * time.Second,
-		"Mon, 23 Nov 2026 11:00:00 GMT": time.Millisecond,
-		// Past time.Duration's range: once an overflow into a negative wait.
-		"9223372037":           maxRetryAfter * time.Second,
-		"99999999999999999999": 0, // not a number Go can hold: ignored
-	} {
-		if got := retryAfter(http.Header{"Retry-After": {v}}, now); got != want {
-			t.Errorf("Retry-After %q = %s, want %s", v, got, want)
-		}
-	}
-}
-
-func TestBackoff(t *testing.T) {
-	t.Parallel()
-	for attempt := 1; attempt <= 12; attempt++ {
-		full := retryBase << (attempt - 1)
-		if full > retryMax {
-			full = retryMax
-		}
-		for range 50 {
-			d := backoff(attempt)
-			if d < full/2 || d > full {
-				t.Fatalf("backoff(%d) = %s, want within [%s, %s]", attempt, d, full/2, full)
-			}
-		}
-	}
-}
-
 // server answers /v2/ with 200 and /v2/x/tags/list with h.
-func server(t *testing.T, h http.HandlerFunc) Image {
+
+func server(t *testing.T, h http.HandlerFunc) names.Repository {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.URL.Path == "/v2/" {
@@ -62,7 +27,9 @@ func server(t *testing.T, h http.HandlerFunc) Image {
 }
 
 // TestCancelStopsRetries: a cancelled read (Ctrl-C) stops waiting at once,
+
 // even in a long Retry-After.
+
 func TestCancelStopsRetries(t *testing.T) {
 	t.Parallel()
 	img := server(t, func(w http.ResponseWriter, _ *http.Request) {
@@ -83,28 +50,5 @@ func TestCancelStopsRetries(t *testing.T) {
 }
 
 // TestThrottleIsNotAPullLimit: a 429 with the standard TOOMANYREQUESTS code
+
 // and Retry-After (GHCR, Quay, Harbor) is retried; only Docker Hub's pull
-// limit fails at once.
-func TestThrottleIsNotAPullLimit(t *testing.T) {
-	t.Parallel()
-	for _, tt := range []struct {
-		name   string
-		header http.Header
-		body   string
-		pull   bool
-	}{
-		{"throttle", http.Header{"Retry-After": {"1"}}, `{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}`, false},
-		{"throttle without a body", nil, "", false},
-		{"pull limit by its message", nil, `{"errors":[{"code":"TOOMANYREQUESTS","message":"You have reached your pull rate limit."}]}`, true},
-		{"pull limit by its header", http.Header{"Ratelimit-Remaining": {"0;w=21600"}}, `{"errors":[{"code":"TOOMANYREQUESTS","message":"x"}]}`, true},
-	} {
-		resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: tt.header, Body: io.NopCloser(strings.NewReader(tt.body))}
-		if resp.Header == nil {
-			resp.Header = http.Header{}
-		}
-		req := httptest.NewRequest(http.MethodGet, "https://ghcr.io/v2/x/tags/list", nil)
-		if got := pullLimit(req, resp) != nil; got != tt.pull {
-			t.Errorf("%s: pull limit %v, want %v", tt.name, got, tt.pull)
-		}
-	}
-}

@@ -1,17 +1,19 @@
 package registry
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
-	"strings"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/credentials"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/transport"
 )
 
 const (
@@ -21,8 +23,8 @@ const (
 	MaxPages = 10000
 	// MaxTags is the most tags one repository's list may hold.
 	MaxTags = 1_000_000
-	// MaxResponseBytes is the most one response body may hold.
-	MaxResponseBytes = 64 << 20
+	// MaxTagPageBytes is the most one tag-list page may hold.
+	MaxTagPageBytes = 64 << 20
 	// pageSize is the page size asked for. ECR refuses more than 1,000
 	// (google/go-containerregistry#681).
 	pageSize = 1000
@@ -39,8 +41,8 @@ const (
 type TagList struct {
 	// Tags are the valid tags, each once, in the order listed.
 	Tags []string
-	// Invalid counts the listed tags that are not valid tags
-	// ([ValidTag]); they are dropped.
+	// Invalid counts the distinct listed tags that are not valid tags
+	// (names.ValidTag); they are dropped, and not kept.
 	Invalid int
 	// Mirror is the mirror that answered, "" when the registry itself did.
 	Mirror string
@@ -53,51 +55,51 @@ type TagList struct {
 // included.
 func (l *TagList) Listed() int { return len(l.Tags) + l.Invalid }
 
-// listedOn returns img on the host that listed the tags: the mirror that
-// answered, or img's own registry.
-func (l *TagList) listedOn(img Image) Image {
+// listedOn returns repo on the host that listed the tags: the mirror that
+// answered, or repo's own registry.
+func (l *TagList) listedOn(repo names.Repository) names.Repository {
 	if l.Mirror != "" {
-		return img.On(l.Mirror)
+		return repo.On(l.Mirror)
 	}
-	return img
+	return repo
 }
 
 // ListTags returns every tag of the image's repository, following the
 // registry's pages to the end. The list is read once per Client; later
 // calls (and concurrent ones) share that read.
-func (c *Client) ListTags(ctx context.Context, img Image) (*TagList, error) {
-	list, cached, err := c.tags.get(ctx, img.key(), func(ctx context.Context) (*TagList, error) {
-		l, mirror, err := fromMirrors(ctx, c, img, c.listTags)
+func (c *Client) ListTags(ctx context.Context, repo names.Repository) (*TagList, error) {
+	list, cached, err := c.tags.Get(ctx, repo.Key(), func(ctx context.Context) (*TagList, error) {
+		l, mirror, err := fromMirrors(ctx, c, repo, c.listTags)
 		if err == nil {
 			l.Mirror = mirror
 		}
 		return l, err
 	})
 	if err != nil {
-		return nil, c.explain(img, wrapError("list the tags", img, err))
+		return nil, c.fail("list the tags", repo, err)
 	}
 	if cached {
-		c.log(ctx, "tag list shared with an earlier read", map[string]any{"image": img.Name, "tags": len(list.Tags)})
+		c.log(ctx, "tag list shared with an earlier read", map[string]any{"image": repo.Name, "tags": len(list.Tags)})
 	}
 	return list, nil
 }
 
-func (c *Client) listTags(ctx context.Context, img Image) (*TagList, error) {
-	s, err := c.session(ctx, img)
+func (c *Client) listTags(ctx context.Context, repo names.Repository) (*TagList, error) {
+	s, err := c.session(ctx, repo)
 	if err != nil {
 		return nil, err
 	}
-	l := &lister{s: s, log: c.log, list: &TagList{}, seen: map[string]struct{}{}}
-	if err := l.run(ctx, s.pageURL(pageSizeFor(img.Registry), "")); err != nil {
+	l := &lister{s: s, log: c.log, list: &TagList{}, seen: map[string]struct{}{}, invalid: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
+	if err := l.run(ctx, s.pageURL(pageSizeFor(repo.Registry), "")); err != nil {
 		return nil, err
 	}
-	c.log(ctx, "listed tags", map[string]any{"image": img.Name, "registry": img.Registry, "tags": len(l.list.Tags), "invalid": l.list.Invalid, "pages": l.pages})
+	c.log(ctx, "listed tags", map[string]any{"image": repo.Name, "registry": repo.Registry, "tags": len(l.list.Tags), "invalid": l.list.Invalid, "pages": l.pages})
 	return l.list, nil
 }
 
 // pageSizeFor returns the page size to ask of a registry host.
 func pageSizeFor(host string) int {
-	if isGoogle(host) {
+	if credentials.IsGoogle(host) {
 		return googlePageSize
 	}
 	return pageSize
@@ -117,13 +119,18 @@ func (s *session) pageURL(n int, last string) *url.URL {
 	return u
 }
 
-// lister follows one repository's tag-list pages.
+// lister follows one repository's tag-list pages. It keeps the valid
+// tags, a hash of each invalid one (to count it once) and of each page URL
+// read (to find a loop): what a hostile registry sends in megabytes costs
+// it eight bytes here.
 type lister struct {
-	s     *session
-	log   LogFunc
-	list  *TagList
-	seen  map[string]struct{}
-	pages int
+	s       *session
+	log     LogFunc
+	list    *TagList
+	seen    map[string]struct{}
+	invalid map[uint64]struct{}
+	seed    maphash.Seed
+	pages   int
 }
 
 // run reads pages from first on, the way each registry on record pages:
@@ -142,25 +149,26 @@ type lister struct {
 //     (Quay before 2024, quay/quay#2884; zot, project-zot/zot#1771): the
 //     list is asked once without n.
 func (l *lister) run(ctx context.Context, next *url.URL) error {
-	visited := map[string]bool{}
-	var prev []string
+	visited := map[[sha256.Size]byte]bool{}
+	var prev tagPage
 	for next != nil {
 		if l.pages >= MaxPages {
 			return fmt.Errorf("the tag list goes on past the safety cap of %d pages; the registry's pagination looks broken", MaxPages)
 		}
-		if visited[next.String()] {
-			return fmt.Errorf("the registry's Link header points back to a page already read (%s): its pagination loops", redactURL(next))
+		at := sha256.Sum256([]byte(next.String()))
+		if visited[at] {
+			return fmt.Errorf("the registry's Link header points back to a page already read (%s): its pagination loops", transport.Clean(transport.RedactURL(next)))
 		}
-		visited[next.String()] = true
-		page, link, err := l.s.tagPage(ctx, next)
+		visited[at] = true
+		page, link, err := l.s.tagPage(ctx, next, l.seed)
 		n := pageSizeOf(next)
-		var se *StatusError
+		var se *transport.StatusError
 		if errors.As(err, &se) && n > 0 && refusesPageSize(se.Status) {
 			smaller := smallerPageSize(se, n)
 			if smaller == 0 {
 				return fmt.Errorf("the registry refused a page of %d tags: %w", n, err)
 			}
-			l.log(ctx, "the registry refused the page size; asking for smaller pages", map[string]any{"image": l.s.img.Name, "refused": n, "page_size": smaller})
+			l.log(ctx, "the registry refused the page size; asking for smaller pages", map[string]any{"image": l.s.repo.Name, "refused": n, "page_size": smaller})
 			next = withPageSize(next, smaller)
 			continue
 		}
@@ -168,8 +176,8 @@ func (l *lister) run(ctx context.Context, next *url.URL) error {
 			return err
 		}
 		l.pages++
-		if len(prev) > 0 && slices.Equal(page, prev) {
-			return l.unpaged(ctx, len(page))
+		if prev.len() > 0 && page.equal(prev) {
+			return l.unpaged(ctx, page.len())
 		}
 		if err := l.add(page); err != nil {
 			return err
@@ -177,8 +185,8 @@ func (l *lister) run(ctx context.Context, next *url.URL) error {
 		switch {
 		case link != nil:
 			next = link
-		case n > 0 && len(page) == n:
-			last := lastValid(page)
+		case n > 0 && page.len() == n:
+			last := page.lastValid()
 			if last == "" {
 				return fmt.Errorf("a full page of the tag list holds no valid tag to ask for the page after it, and the registry sent no Link")
 			}
@@ -195,48 +203,52 @@ func (l *lister) run(ctx context.Context, next *url.URL) error {
 // last: more tags than a page is the whole list; exactly a page may be cut
 // at the registry's page size; fewer is an error.
 func (l *lister) unpaged(ctx context.Context, page int) error {
-	all, _, err := l.s.tagPage(ctx, l.s.pageURL(0, ""))
+	all, _, err := l.s.tagPage(ctx, l.s.pageURL(0, ""), l.seed)
 	if err != nil {
 		return err
 	}
 	l.pages++
-	if len(all) < page {
-		return fmt.Errorf("the registry ignores the last parameter of its tag list and, asked for the whole list, answered with %d tags, fewer than one page of %d: its pagination is broken, so the list cannot be read whole", len(all), page)
+	if all.len() < page {
+		return fmt.Errorf("the registry ignores the last parameter of its tag list and, asked for the whole list, answered with %d tags, fewer than one page of %d: its pagination is broken, so the list cannot be read whole", all.len(), page)
 	}
 	l.list.Tags, l.list.Invalid = nil, 0
 	clear(l.seen)
-	l.list.MayBeCut = len(all) == page
+	clear(l.invalid)
+	l.list.MayBeCut = all.len() == page
 	return l.add(all)
 }
 
 // add adds a page's tags: each once, invalid ones counted and dropped.
-func (l *lister) add(page []string) error {
-	for _, tag := range page {
+func (l *lister) add(page tagPage) error {
+	for _, tag := range page.tags {
 		if _, dup := l.seen[tag]; dup {
 			continue
 		}
-		if len(l.seen) >= MaxTags {
-			return fmt.Errorf("the tag list holds more than the safety cap of %d tags", MaxTags)
+		if err := l.room(); err != nil {
+			return err
 		}
 		l.seen[tag] = struct{}{}
-		if !ValidTag(tag) {
-			l.list.Invalid++
+		l.list.Tags = append(l.list.Tags, tag)
+	}
+	for _, h := range page.invalid {
+		if _, dup := l.invalid[h]; dup {
 			continue
 		}
-		l.list.Tags = append(l.list.Tags, tag)
+		if err := l.room(); err != nil {
+			return err
+		}
+		l.invalid[h] = struct{}{}
+		l.list.Invalid++
 	}
 	return nil
 }
 
-// lastValid returns the page's last valid tag, "" when it has none: only a
-// valid tag goes into a URL.
-func lastValid(page []string) string {
-	for i := len(page) - 1; i >= 0; i-- {
-		if ValidTag(page[i]) {
-			return page[i]
-		}
+// room returns an error when the list already holds MaxTags tags.
+func (l *lister) room() error {
+	if l.list.Listed() >= MaxTags {
+		return fmt.Errorf("the tag list holds more than the safety cap of %d tags", MaxTags)
 	}
-	return ""
+	return nil
 }
 
 func refusesPageSize(status int) bool {
@@ -245,7 +257,7 @@ func refusesPageSize(status int) bool {
 
 // smallerPageSize returns the page size to ask after n was refused: the
 // largest number in the registry's answer below n, else 100, else 0.
-func smallerPageSize(se *StatusError, n int) int {
+func smallerPageSize(se *transport.StatusError, n int) int {
 	best := 0
 	for _, v := range se.Numbers {
 		if v > best && v < n {
@@ -277,79 +289,23 @@ func withPageSize(u *url.URL, n int) *url.URL {
 // tagPage reads one page of a tag list and returns its tags, in order, and
 // the next page's URL from its Link header (nil when there is none). The
 // answer is read as JSON whatever its content type (ECR sends text/plain,
-// genuinetools/reg#206), and decoded tag by tag, so that a huge page stops
-// at MaxTags rather than filling memory first.
-func (s *session) tagPage(ctx context.Context, u *url.URL) ([]string, *url.URL, error) {
+// genuinetools/reg#206), and decoded as it arrives (decodeTags).
+func (s *session) tagPage(ctx context.Context, u *url.URL, seed maphash.Seed) (tagPage, *url.URL, error) {
+	var (
+		page tagPage
+		next *url.URL
+	)
 	// Artifactory wants application/json for tag lists (renovatebot/renovate#3078).
-	resp, body, err := s.get(ctx, u.String(), "application/json")
-	if err != nil {
-		return nil, nil, err
-	}
-	tags, err := decodeTags(body)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w (content type %q)", err, resp.Header.Get("Content-Type"))
-	}
-	next, err := nextLink(resp.Header.Values("Link"), resp.Request.URL)
-	if err != nil {
-		return nil, nil, err
-	}
-	return tags, next, nil
-}
-
-// decodeTags decodes the "tags" field of a tag-list answer.
-func decodeTags(body []byte) ([]string, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, notJSON(err)
-	}
-	found := false
-	var tags []string
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return nil, notJSON(err)
-		}
-		if key != "tags" {
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return nil, notJSON(err)
+	err := s.get(ctx, u.String(), "application/json", MaxTagPageBytes, "the tag-list page", func(resp *http.Response, body io.Reader) error {
+		var err error
+		if page, err = decodeTags(body, seed); err != nil {
+			if passThrough(err) {
+				return err
 			}
-			continue
+			return fmt.Errorf("%w (content type %q)", err, transport.Clean(resp.Header.Get("Content-Type")))
 		}
-		found = true
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, notJSON(err)
-		}
-		if tok == nil {
-			continue // "tags": null, a repository without tags
-		}
-		if tok != json.Delim('[') {
-			return nil, errors.New(`the tag list's "tags" field is not a list of strings`)
-		}
-		for dec.More() {
-			if len(tags) >= MaxTags {
-				return nil, fmt.Errorf("one page of the tag list holds more than the safety cap of %d tags", MaxTags)
-			}
-			var tag string
-			if err := dec.Decode(&tag); err != nil {
-				return nil, fmt.Errorf(`the tag list's "tags" field is not a list of strings: %w`, err)
-			}
-			tags = append(tags, tag)
-		}
-		if _, err := dec.Token(); err != nil {
-			return nil, notJSON(err)
-		}
-	}
-	if !found {
-		return nil, errors.New(`the tag list has no "tags" field: the registry did not answer with a tag list`)
-	}
-	return tags, nil
-}
-
-func notJSON(err error) error {
-	if err == nil || errors.Is(err, io.EOF) {
-		err = io.ErrUnexpectedEOF
-	}
-	return fmt.Errorf("the tag list is not valid JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+		next, err = transport.NextLink(resp.Header.Values("Link"), resp.Request.URL)
+		return err
+	})
+	return page, next, err
 }

@@ -3,6 +3,7 @@ package registry
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -12,6 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
 
@@ -84,7 +86,7 @@ func TestListTagsQuirks(t *testing.T) {
 				t.Error("the newest tag, 1.2249.0, is missing")
 			}
 			for _, tag := range list.Tags {
-				if !ValidTag(tag) {
+				if !names.ValidTag(tag) {
 					t.Errorf("kept %q, which is not a valid tag", tag)
 				}
 			}
@@ -149,7 +151,7 @@ func TestDecodeTagsMemory(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	_, err := decodeTags(huge)
+	_, err := decodeTags(bytes.NewReader(huge), maphash.MakeSeed())
 	runtime.ReadMemStats(&after)
 	if err == nil || !strings.Contains(err.Error(), "safety cap of 1000000 tags") {
 		t.Fatalf("decodeTags = %v, want the tag cap named", err)
@@ -176,8 +178,8 @@ func TestDecodeTags(t *testing.T) {
 		`{"name":"x","tags":["a"`:  "error: not valid JSON",
 		``:                         "error: not valid JSON",
 	} {
-		tags, err := decodeTags([]byte(body))
-		got := strings.Join(tags, ",")
+		page, err := decodeTags(strings.NewReader(body), maphash.MakeSeed())
+		got := strings.Join(page.tags, ",")
 		if err != nil {
 			got = "error: " + err.Error()
 		}
@@ -218,7 +220,7 @@ func TestPageSizeFor(t *testing.T) {
 	t.Parallel()
 	for host, want := range map[string]int{
 		"gcr.io": 10000, "eu.gcr.io": 10000, "europe-docker.pkg.dev": 10000,
-		"ghcr.io": 1000, DockerHub: 1000, "123456789012.dkr.ecr.eu-west-1.amazonaws.com": 1000, "127.0.0.1:5000": 1000,
+		"ghcr.io": 1000, names.DockerHub: 1000, "123456789012.dkr.ecr.eu-west-1.amazonaws.com": 1000, "127.0.0.1:5000": 1000,
 	} {
 		if got := pageSizeFor(host); got != want {
 			t.Errorf("pageSizeFor(%s) = %d, want %d", host, got, want)

@@ -1,0 +1,140 @@
+package registry
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/transport"
+)
+
+// tagPage is one page of a tag list, decoded as it arrived: its valid tags
+// in order, and a hash of each invalid one (kept to count them once, never
+// the tag itself, which may be megabytes long).
+type tagPage struct {
+	tags    []string
+	invalid []uint64
+}
+
+// len is how many tags the page listed.
+func (p tagPage) len() int { return len(p.tags) + len(p.invalid) }
+
+// equal reports whether two pages listed the same tags.
+func (p tagPage) equal(q tagPage) bool {
+	return slices.Equal(p.tags, q.tags) && slices.Equal(p.invalid, q.invalid)
+}
+
+// lastValid returns the page's last valid tag, "" when it has none: only a
+// valid tag goes into a URL.
+func (p tagPage) lastValid() string {
+	if len(p.tags) == 0 {
+		return ""
+	}
+	return p.tags[len(p.tags)-1]
+}
+
+// decodeTags decodes the "tags" field of a tag-list answer as it arrives,
+// tag by tag, so that a huge page stops at MaxTags rather than filling
+// memory first, and an invalid tag is hashed with seed and dropped at once.
+func decodeTags(r io.Reader, seed maphash.Seed) (tagPage, error) {
+	dec := json.NewDecoder(r)
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return tagPage{}, notJSON(err)
+	}
+	found := false
+	var page tagPage
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return tagPage{}, notJSON(err)
+		}
+		if key != "tags" {
+			if err := skipValue(dec); err != nil {
+				return tagPage{}, notJSON(err)
+			}
+			continue
+		}
+		found = true
+		tok, err := dec.Token()
+		if err != nil {
+			return tagPage{}, notJSON(err)
+		}
+		if tok == nil {
+			continue // "tags": null, a repository without tags
+		}
+		if tok != json.Delim('[') {
+			return tagPage{}, errors.New(`the tag list's "tags" field is not a list of strings`)
+		}
+		for dec.More() {
+			if page.len() >= MaxTags {
+				return tagPage{}, fmt.Errorf("one page of the tag list holds more than the safety cap of %d tags", MaxTags)
+			}
+			var tag string
+			if err := dec.Decode(&tag); err != nil {
+				if passThrough(err) {
+					return tagPage{}, err
+				}
+				return tagPage{}, fmt.Errorf(`the tag list's "tags" field is not a list of strings: %s`, strings.TrimPrefix(err.Error(), "json: "))
+			}
+			if names.ValidTag(tag) {
+				page.tags = append(page.tags, tag)
+			} else {
+				page.invalid = append(page.invalid, maphash.String(seed, tag))
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			return tagPage{}, notJSON(err)
+		}
+	}
+	if !found {
+		return tagPage{}, errors.New(`the tag list has no "tags" field: the registry did not answer with a tag list`)
+	}
+	return page, nil
+}
+
+// skipValue reads past one JSON value token by token, never holding it
+// whole (a Google tag list's "manifest" map is as long as its tags).
+func skipValue(dec *json.Decoder) error {
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
+
+// passThrough reports an error of the answer's body itself (a connection
+// that dropped, a safety cap) rather than of its JSON: it is returned as
+// it is, so that a drop is retried and a cap named.
+func passThrough(err error) bool {
+	var (
+		dropped *transport.DroppedError
+		large   *transport.TooLargeError
+	)
+	return errors.As(err, &dropped) || errors.As(err, &large)
+}
+
+func notJSON(err error) error {
+	if err != nil && passThrough(err) {
+		return err
+	}
+	if err == nil || errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF
+	}
+	return fmt.Errorf("the tag list is not valid JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+}

@@ -48,7 +48,3 @@ func TestCancelStopsRetries(t *testing.T) {
 		t.Errorf("the cancelled read took %s", took)
 	}
 }
-
-// TestThrottleIsNotAPullLimit: a 429 with the standard TOOMANYREQUESTS code
-
-// and Retry-After (GHCR, Quay, Harbor) is retried; only Docker Hub's pull

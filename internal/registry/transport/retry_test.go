@@ -46,8 +46,9 @@ func TestBackoff(t *testing.T) {
 	}
 }
 
+// TestThrottleIsNotAPullLimit: a 429 with the standard TOOMANYREQUESTS code
+// and Retry-After (GHCR, Quay, Harbor) is retried; only Docker Hub's pull
 // limit fails at once.
-
 func TestThrottleIsNotAPullLimit(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {

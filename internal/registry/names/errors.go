@@ -20,4 +20,3 @@ func (e *TagInImageError) Error() string {
 // ErrInvalidTag is a tag that is not a valid tag ([ValidTag]): it is never
 // sent to a registry.
 var ErrInvalidTag = errors.New("the tag is not a valid tag: " + tagRule)
-

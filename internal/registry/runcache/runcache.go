@@ -33,6 +33,12 @@ func (m *Map[V]) Get(ctx context.Context, key string, fetch func(context.Context
 		}
 		ran := false
 		ch := m.group.DoChan(key, func() (any, error) {
+			// A fetch for key may have finished between the Peek above
+			// and this call: singleflight forgets a key once its call
+			// returns, so look again before fetching a second time.
+			if v, ok := m.Peek(key); ok {
+				return v, nil
+			}
 			ran = true
 			v, err := recovered(ctx, fetch)
 			if err != nil {

@@ -1,17 +1,14 @@
 package benchmarks
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/tfrun"
 )
 
 // craneScript does lookups the way people script them today, one process at
@@ -33,22 +30,12 @@ type craneScript struct {
 func newCraneScript(b *testing.B, bin, host, username, password string) *craneScript {
 	b.Helper()
 	dir := b.TempDir()
-	config, err := json.Marshal(map[string]any{
-		"auths": map[string]any{
-			host: map[string]string{"auth": base64.StdEncoding.EncodeToString([]byte(username + ":" + password))},
-		},
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "config.json"), config, 0o600); err != nil {
-		b.Fatal(err)
-	}
-	return &craneScript{bin: bin, dir: dir, env: append(registrytest.CleanEnv(), "DOCKER_CONFIG="+dir)}
+	registrytest.DockerConfig{Auths: map[string]string{host: username + ":" + password}}.Write(b, dir)
+	return &craneScript{bin: bin, dir: dir, env: append(tfrun.CleanEnv(), "DOCKER_CONFIG="+dir)}
 }
 
 func (c *craneScript) run(args ...string) (string, error) {
-	out, _, err := registrytest.Run(c.dir, c.env, c.bin, args...)
+	out, _, err := tfrun.Run(c.dir, c.env, c.bin, args...)
 	if err != nil {
 		return "", err
 	}

@@ -2,7 +2,9 @@
 // `terraform plan` runs against real registries on loopback, next to the same
 // lookups scripted with go-containerregistry's crane, and the Go hot path of
 // listing and selecting from a large repository. It holds no code of its own
-// outside its tests; `make bench` runs them.
+// outside its tests; `make bench` runs them. The servers only benchmarks
+// need live here too: LatencyProxy (a registry that is 40 ms away, counting
+// requests by kind) and NewTagPages (a canned tag list in pages).
 //
 //   - BenchmarkPlanWorkload starts a CNCF distribution registry with token
 //     auth behind a proxy that adds 40 ms to every request (token server
@@ -23,14 +25,17 @@
 //     repositories and reports the requests, which must grow linearly with
 //     the repositories and the tags asked about, and the provider process's
 //     peak resident set size.
+//   - BenchmarkHostileRegistry plans against a registry that tries to
+//     exhaust the provider's memory (150 tag pages, each with a 4 MiB
+//     invalid tag; 16 MiB manifests) and reports the provider's peak
+//     resident set size, which must stay under 200 MiB.
 //   - BenchmarkListAndSelect100k lists 100,000 tags with registry.Client and
 //     selects from them with tagfilter, with allocations.
 //
 // The plan benchmarks build the provider from this module, and take crane
-// from tools/go.mod (registrytest.Tool), with the Go build cache; they need
-// Terraform
-// (or OpenTofu) and skip without it, and they run on Linux only. Run them once
+// from tools/go.mod (tfrun.Tool), with the Go build cache; they need
+// Terraform (or OpenTofu) and skip without it, and they run on Linux only. Run them once
 // each, as `make bench` does:
 //
-//	go test -run '^$' -bench 'PlanWorkload|LargeRepository|ManyDataSources' -benchtime=1x -timeout 30m ./internal/benchmarks
+//	go test -run '^$' -bench 'PlanWorkload|LargeRepository|ManyDataSources|HostileRegistry' -benchtime=1x -timeout 30m ./internal/benchmarks
 package benchmarks

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/tfrun"
 )
 
 // rssTarget is the most memory the provider may hold at its peak.
@@ -25,7 +26,7 @@ const rssTarget = 150 << 20
 // whole list again for each of the 101 pages, so much of the wall time is
 // the registry's: the table shows it.
 func BenchmarkLargeRepository(b *testing.B) {
-	registrytest.TerraformPath(b) // skips the benchmark before seeding when there is none
+	tfrun.TerraformPath(b) // skips the benchmark before seeding when there is none
 
 	reg := registrytest.NewInProcess(b)
 	tags, p := largeTags(largeRepoTags)
@@ -33,7 +34,7 @@ func BenchmarkLargeRepository(b *testing.B) {
 	digests := reg.PushTags(b, largeRepo, tags...)
 	b.Logf("seeded %d tags in the in-process registry in %v", len(tags), time.Since(seeding).Round(time.Millisecond))
 	// No delay: the proxy only counts.
-	proxy := registrytest.NewLatencyProxy(b, reg, 0)
+	proxy := NewLatencyProxy(b, reg, 0)
 
 	var lookups []lookup
 	for _, l := range []lookup{

@@ -7,7 +7,6 @@ import (
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
-	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/tagfilter"
 )
 
@@ -18,7 +17,7 @@ import (
 // encoded them once, so that the numbers are the client's alone.
 func BenchmarkListAndSelect100k(b *testing.B) {
 	tags, p := largeTags(largeRepoTags)
-	host := registrytest.NewTagPages(b, largeRepo, tags, pageSize)
+	host := NewTagPages(b, largeRepo, tags, pageSize)
 	img, err := names.Parse(host+"/"+largeRepo, "")
 	if err != nil {
 		b.Fatal(err)

@@ -1,16 +1,16 @@
 package benchmarks
 
 import (
-	"fmt"
 	"os"
 	"testing"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/tfrun"
 )
 
-// provider is the provider, built once per run of the benchmarks into a
-// work directory removed at the end.
-var provider *registrytest.ProviderBuild
+// provider is the provider, built once per run of the benchmarks, on first
+// use.
+var provider *tfrun.ProviderBuild
 
 func TestMain(m *testing.M) {
 	// Terraform starts this binary in place of the provider when a benchmark
@@ -18,14 +18,5 @@ func TestMain(m *testing.M) {
 	if code, ok := runProviderWrapper(); ok {
 		os.Exit(code)
 	}
-	registrytest.BlockInternet()
-	dir, err := os.MkdirTemp("", "registry-benchmarks-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	provider = registrytest.NewProviderBuild(dir)
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
+	registrytest.Main(m, &provider)
 }

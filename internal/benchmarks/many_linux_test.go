@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/tfrun"
 )
 
 const (
@@ -24,7 +25,7 @@ const (
 // tags asked about, the provider's peak resident set size, and the plan's
 // wall time (ns/op). Run it once: -benchtime=1x.
 func BenchmarkManyDataSources(b *testing.B) {
-	registrytest.TerraformPath(b) // skips the benchmark before seeding when there is none
+	tfrun.TerraformPath(b) // skips the benchmark before seeding when there is none
 
 	reg := registrytest.NewInProcess(b)
 	lookups := seedRepositories(b, reg, "many%03d", manyRepos, manyTags, func(short, repo string, p picks) []lookup {
@@ -36,7 +37,7 @@ func BenchmarkManyDataSources(b *testing.B) {
 			{name: short + "_stable_c", typ: latestTagType, repo: repo, constraint: stableConstraint, tag: p.Stable},
 		}[:manyPerRepo]
 	})
-	proxy := registrytest.NewLatencyProxy(b, reg, 0)
+	proxy := NewLatencyProxy(b, reg, 0)
 
 	m := measureRSS(b, "many", proxy, lookups, fmt.Sprintf("-parallelism=%d", wideParallelism))
 

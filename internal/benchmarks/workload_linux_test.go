@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/tfrun"
 )
 
 // The plan workload: a few repositories of a few thousand tags, each read
@@ -142,7 +143,7 @@ func dataSources(host string, lookups []lookup, removed bool) string {
 }
 
 // planAnswers returns the answers output of the plan saved in dir.
-func planAnswers(b *testing.B, ws *registrytest.Workspace, dir string) map[string]string {
+func planAnswers(b *testing.B, ws *tfrun.Workspace, dir string) map[string]string {
 	b.Helper()
 	var answers map[string]string
 	if err := json.Unmarshal(ws.Outputs(b, dir)["answers"], &answers); err != nil {
@@ -154,7 +155,7 @@ func planAnswers(b *testing.B, ws *registrytest.Workspace, dir string) map[strin
 // protocolMinimum is the fewest requests the lookups need, by kind: one ping
 // for the registry, one token per repository, every page of every listed
 // repository once, and one HEAD per distinct tag asked about.
-func protocolMinimum(lookups []lookup, tagsPerRepo int) registrytest.Tally {
+func protocolMinimum(lookups []lookup, tagsPerRepo int) Tally {
 	repos := map[string]bool{}
 	listed := map[string]bool{}
 	tags := map[string]bool{}
@@ -165,11 +166,13 @@ func protocolMinimum(lookups []lookup, tagsPerRepo int) registrytest.Tally {
 		}
 		tags[l.repo+":"+l.tag] = true
 	}
-	return registrytest.Tally{
-		Ping:         1,
-		Token:        int64(len(repos)),
-		TagList:      int64(len(listed) * tagPages(tagsPerRepo)),
-		ManifestHead: int64(len(tags)),
+	return Tally{
+		Counts: registrytest.Counts{
+			Ping:         1,
+			TagList:      int64(len(listed) * tagPages(tagsPerRepo)),
+			ManifestHead: int64(len(tags)),
+		},
+		Token: int64(len(repos)),
 	}
 }
 
@@ -189,17 +192,17 @@ func checkAnswers(b *testing.B, who string, lookups []lookup, got map[string]str
 // done one at a time by crane, and counts their requests; see the package
 // documentation. Run it once: -benchtime=1x.
 func BenchmarkPlanWorkload(b *testing.B) {
-	terraform := registrytest.TerraformPath(b)
+	terraform := tfrun.TerraformPath(b)
 	providerDir := filepath.Dir(provider.Path(b))
-	crane := registrytest.Tool(b, "crane")
+	crane := tfrun.Tool(b, "crane")
 
 	reg := registrytest.NewDistribution(b,
 		registrytest.WithTokenAuth(map[string]string{benchUser: benchPassword}),
 		registrytest.WithMaxTags(pageSize))
 	lookups := seedWorkload(b, reg)
-	proxy := registrytest.NewLatencyProxy(b, reg, addedLatency)
+	proxy := NewLatencyProxy(b, reg, addedLatency)
 
-	ws := registrytest.NewWorkspace(b, terraform, providerDir)
+	ws := tfrun.NewWorkspace(b, terraform, providerDir)
 	provider := providerBlock(proxy.Host, benchUser, benchPassword)
 	full := ws.Config(b, "full", provider+dataSources(proxy.Host, lookups, false))
 	empty := ws.Config(b, "empty", provider+dataSources(proxy.Host, lookups, true))
@@ -282,10 +285,10 @@ func criticalPath(tagsPerRepo int) int { return 3 + tagPages(tagsPerRepo) }
 // workloadRun is what one iteration of BenchmarkPlanWorkload measured.
 type workloadRun struct {
 	medianPlan, medianWide, medianEmpty time.Duration
-	wideCounts                          registrytest.Tally
+	wideCounts                          Tally
 	plan, empty, crane                  time.Duration
-	provider, emptyCounts, craneCounts  registrytest.Tally
-	minimum                             registrytest.Tally
+	provider, emptyCounts, craneCounts  Tally
+	minimum                             Tally
 	lookups                             []lookup
 	providerTokens, craneTokens         int64
 }
@@ -317,24 +320,24 @@ func (r *workloadRun) table() *table {
 			"terraform plan", "crane, one at a time", "protocol minimum"},
 		right: []bool{false, true, true, true},
 	}
-	row := func(what string, f func(registrytest.Tally) int64, minimum bool) {
+	row := func(what string, f func(Tally) int64, minimum bool) {
 		m := int64(-1)
 		if minimum {
 			m = f(r.minimum)
 		}
 		t.add(what, count(f(r.provider)), count(f(r.craneCounts)), count(m))
 	}
-	row("ping `/v2/`", func(c registrytest.Tally) int64 { return c.Ping }, true)
-	row("token", func(c registrytest.Tally) int64 { return c.Token }, true)
-	row("tag-list pages", func(c registrytest.Tally) int64 { return c.TagList }, true)
-	row("manifest HEAD", func(c registrytest.Tally) int64 { return c.ManifestHead }, true)
-	row("manifest GET", func(c registrytest.Tally) int64 { return c.ManifestGet }, true)
-	row("other", func(c registrytest.Tally) int64 { return c.Other }, true)
-	row("**requests**", registrytest.Tally.Total, true)
-	row("answered 401", func(c registrytest.Tally) int64 { return c.Unauthorized }, false)
-	row("TCP connections", func(c registrytest.Tally) int64 { return c.Conns }, false)
-	row("HTTPS tries on the HTTP port", func(c registrytest.Tally) int64 { return c.TLSProbes }, false)
-	row("most requests in flight", func(c registrytest.Tally) int64 { return c.MaxInFlight }, false)
+	row("ping `/v2/`", func(c Tally) int64 { return c.Ping }, true)
+	row("token", func(c Tally) int64 { return c.Token }, true)
+	row("tag-list pages", func(c Tally) int64 { return c.TagList }, true)
+	row("manifest HEAD", func(c Tally) int64 { return c.ManifestHead }, true)
+	row("manifest GET", func(c Tally) int64 { return c.ManifestGet }, true)
+	row("other", func(c Tally) int64 { return c.Other }, true)
+	row("**requests**", Tally.Total, true)
+	row("answered 401", func(c Tally) int64 { return c.Unauthorized }, false)
+	row("TCP connections", func(c Tally) int64 { return c.Conns }, false)
+	row("HTTPS tries on the HTTP port", func(c Tally) int64 { return c.TLSProbes }, false)
+	row("most requests in flight", func(c Tally) int64 { return c.MaxInFlight }, false)
 	t.add("first request to last answer", seconds(r.provider.Busy), seconds(r.craneCounts.Busy), "–")
 	t.add("registry's own time, summed over requests", seconds(r.provider.Serving), seconds(r.craneCounts.Serving), "–")
 	t.add("**wall time** (first run)", seconds(r.plan), seconds(r.crane), "–")

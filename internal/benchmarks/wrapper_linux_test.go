@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/tfrun"
 )
 
 const (
@@ -40,7 +40,7 @@ func providerWrapper(b *testing.B, provider string) (dir, report string, env []s
 		b.Fatal(err)
 	}
 	dir = b.TempDir()
-	if err := os.Symlink(self, filepath.Join(dir, registrytest.ProviderBinaryName)); err != nil {
+	if err := os.Symlink(self, filepath.Join(dir, tfrun.ProviderBinaryName)); err != nil {
 		b.Fatal(err)
 	}
 	report = filepath.Join(dir, "rss.txt")
@@ -118,20 +118,20 @@ func peakRSS(b *testing.B, report string) (peak int64, processes int) {
 
 // rssPlan is what a memory benchmark measured of its last plan.
 type rssPlan struct {
-	plan      time.Duration      // the plan's wall time
-	counts    registrytest.Tally // the requests the proxy saw
-	peak      int64              // the largest peak RSS of a provider process, in bytes
-	processes int                // how many provider processes Terraform ran
+	plan      time.Duration // the plan's wall time
+	counts    Tally         // the requests the proxy saw
+	peak      int64         // the largest peak RSS of a provider process, in bytes
+	processes int           // how many provider processes Terraform ran
 }
 
 // measureRSS writes a configuration named name with a data source per
 // lookup against proxy, plans it once per b.Loop with extra arguments and
 // the provider behind the RSS-reporting wrapper, checks every plan's answers,
 // and returns the last plan's figures.
-func measureRSS(b *testing.B, name string, proxy *registrytest.LatencyProxy, lookups []lookup, extra ...string) rssPlan {
+func measureRSS(b *testing.B, name string, proxy *LatencyProxy, lookups []lookup, extra ...string) rssPlan {
 	b.Helper()
 	wrapperDir, report, env := providerWrapper(b, provider.Path(b))
-	ws := registrytest.NewWorkspace(b, registrytest.TerraformPath(b), wrapperDir, env...)
+	ws := tfrun.NewWorkspace(b, tfrun.TerraformPath(b), wrapperDir, env...)
 	dir := ws.Config(b, name, providerBlock(proxy.Host, "", "")+dataSources(proxy.Host, lookups, false))
 	var m rssPlan
 	for b.Loop() {

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,37 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/faults"
 )
-
-// dockerConfig writes a Docker config file into dir and returns its path.
-// auths maps a registry host to "user:password"; helpers maps a host to a
-// credential helper's name; store names the credsStore.
-func dockerConfig(t *testing.T, dir string, auths map[string]string, helpers map[string]string, store string) string {
-	t.Helper()
-	cfg := map[string]any{}
-	if len(auths) > 0 {
-		a := map[string]any{}
-		for host, userpass := range auths {
-			a[host] = map[string]string{"auth": base64.StdEncoding.EncodeToString([]byte(userpass))}
-		}
-		cfg["auths"] = a
-	}
-	if len(helpers) > 0 {
-		cfg["credHelpers"] = helpers
-	}
-	if store != "" {
-		cfg["credsStore"] = store
-	}
-	data, err := json.Marshal(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "config.json")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
 
 // credentialHelper installs docker-credential-<name> on PATH; it answers
 // "get" with user and secret, or fails with the message when fail is not
@@ -75,8 +45,8 @@ func TestAccAuthTokenRegistry(t *testing.T) {
 	reg := registrytest.NewDistribution(t, registrytest.WithTokenAuth(map[string]string{"alice": "alice-s3cret", "bob": "bob-s3cret"}))
 	reg.PushTags(t, "team/app", "1.0.0", "2.0.0")
 	dir := t.TempDir()
-	good := dockerConfig(t, filepath.Join(mkdir(t, dir, "good")), map[string]string{reg.Host: "bob:bob-s3cret"}, nil, "")
-	bad := dockerConfig(t, filepath.Join(mkdir(t, dir, "bad")), map[string]string{reg.Host: "bob:wrong"}, nil, "")
+	good := registrytest.DockerConfig{Auths: map[string]string{reg.Host: "bob:bob-s3cret"}}.Write(t, mkdir(t, dir, "good"))
+	bad := registrytest.DockerConfig{Auths: map[string]string{reg.Host: "bob:wrong"}}.Write(t, mkdir(t, dir, "bad"))
 	block := func(user, pass string) string {
 		return authBlock(reg.Host, user, fmt.Sprintf("%q", pass))
 	}
@@ -121,7 +91,7 @@ func TestAccAuthAnonymous(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewDistribution(t, registrytest.WithTokenAuth(map[string]string{"alice": "alice-s3cret"}))
 	reg.PushTags(t, "team/app", "2.0.0")
-	empty := dockerConfig(t, t.TempDir(), nil, nil, "")
+	empty := registrytest.DockerConfig{}.Write(t, t.TempDir())
 	accTest(t, resource.TestStep{
 		Config:      latestTagConfig(reg.Host, fmt.Sprintf("docker_config_file = %q", empty)),
 		ExpectError: errorContaining("HTTP 401", "refused anonymous access to "+reg.Host, "auth block"),
@@ -163,7 +133,7 @@ func TestMirrors(t *testing.T) {
 	stale.PushTags(t, "team/app", "1.0.0")
 	mirror := registrytest.NewInProcess(t)
 	mirror.PushTags(t, "team/app", "3.0.0")
-	hanging := registrytest.NewSilent(t)
+	hanging := faults.NewSilent(t)
 	const refused = "127.0.0.1:1" // nothing listens on port 1
 
 	unitTest(t,
@@ -195,7 +165,7 @@ func TestMirrors(t *testing.T) {
 		},
 		resource.TestStep{
 			// Registry and mirror both hang: the read ends with its timeout.
-			Config:      latestTagConfig(hanging, fmt.Sprintf(`mirrors = { %q = [%q] }`, hanging, registrytest.NewSilent(t)), `timeout = "2s"`),
+			Config:      latestTagConfig(hanging, fmt.Sprintf(`mirrors = { %q = [%q] }`, hanging, faults.NewSilent(t)), `timeout = "2s"`),
 			ExpectError: errorContaining("did not answer within the provider's timeout"),
 		},
 	)
@@ -235,25 +205,25 @@ func TestAccAuthFromEnvironment(t *testing.T) {
 		{name: "unlabelled variables with a token", env: map[string]string{"REGISTRY_AUTH_REGISTRY": reg.Host, "REGISTRY_AUTH_TOKEN": reg.Token.RefreshToken("dave")}},
 		{name: "DOCKER_AUTH_CONFIG", env: map[string]string{"DOCKER_AUTH_CONFIG": fmt.Sprintf(`{"auths":{%q:{"auth":%q}}}`, reg.Host, base64.StdEncoding.EncodeToString([]byte("dave:dave-s3cret")))}},
 		{name: "~/.docker/config.json", setup: func() {
-			dockerConfig(t, mkdir(t, home, ".docker"), map[string]string{reg.Host: "erin:erin-s3cret"}, nil, "")
+			registrytest.DockerConfig{Auths: map[string]string{reg.Host: "erin:erin-s3cret"}}.Write(t, mkdir(t, home, ".docker"))
 		}},
 		{name: "DOCKER_CONFIG over ~/.docker", env: map[string]string{"DOCKER_CONFIG": envDir}, setup: func() {
-			dockerConfig(t, mkdir(t, home, ".docker"), map[string]string{reg.Host: "erin:wrong"}, nil, "")
-			dockerConfig(t, envDir, map[string]string{reg.Host: "erin:erin-s3cret"}, nil, "")
+			registrytest.DockerConfig{Auths: map[string]string{reg.Host: "erin:wrong"}}.Write(t, mkdir(t, home, ".docker"))
+			registrytest.DockerConfig{Auths: map[string]string{reg.Host: "erin:erin-s3cret"}}.Write(t, envDir)
 		}},
 		{name: "variables over the Docker config", env: map[string]string{"REGISTRY_AUTH_REGISTRY": reg.Host, "REGISTRY_AUTH_USERNAME": "dave", "REGISTRY_AUTH_PASSWORD": "dave-s3cret"}, setup: func() {
-			dockerConfig(t, mkdir(t, home, ".docker"), map[string]string{reg.Host: "erin:wrong"}, nil, "")
+			registrytest.DockerConfig{Auths: map[string]string{reg.Host: "erin:wrong"}}.Write(t, mkdir(t, home, ".docker"))
 		}},
 		{name: "auth block over variables", env: map[string]string{"REGISTRY_AUTH_REGISTRY": reg.Host, "REGISTRY_AUTH_USERNAME": "dave", "REGISTRY_AUTH_PASSWORD": "wrong"},
 			args: []string{authBlock(reg.Host, "erin", `"erin-s3cret"`)}},
 		{name: "credential helper", setup: func() {
-			dockerConfig(t, mkdir(t, home, ".docker"), nil, map[string]string{reg.Host: "good"}, "")
+			registrytest.DockerConfig{Helpers: map[string]string{reg.Host: "good"}}.Write(t, mkdir(t, home, ".docker"))
 		}},
 		{name: "credsStore", setup: func() {
-			dockerConfig(t, mkdir(t, home, ".docker"), nil, nil, "good")
+			registrytest.DockerConfig{Store: "good"}.Write(t, mkdir(t, home, ".docker"))
 		}},
 		{name: "failing credential helper", setup: func() {
-			dockerConfig(t, mkdir(t, home, ".docker"), nil, map[string]string{reg.Host: "broken"}, "")
+			registrytest.DockerConfig{Helpers: map[string]string{reg.Host: "broken"}}.Write(t, mkdir(t, home, ".docker"))
 		}, err: []string{"docker-credential-broken", "failed for registry " + reg.Host, "the keyring is locked"}},
 		{name: "incomplete variables", env: map[string]string{"REGISTRY_AUTH_X_REGISTRY": reg.Host, "REGISTRY_AUTH_X_USERNAME": "dave"},
 			err: []string{"REGISTRY_AUTH_X_REGISTRY", "incomplete", "REGISTRY_AUTH_X_PASSWORD"}},
@@ -293,7 +263,7 @@ func TestAccSecretsStayOut(t *testing.T) {
 	t.Setenv("REGISTRY_AUTH_GRACE_REGISTRY", other.Host)
 	t.Setenv("REGISTRY_AUTH_GRACE_USERNAME", "heidi")
 	t.Setenv("REGISTRY_AUTH_GRACE_PASSWORD", "heidi-file-s3cret")
-	cfgPath := dockerConfig(t, t.TempDir(), map[string]string{third.Host: "ivan:ivan-basic-s3cret"}, nil, "")
+	cfgPath := registrytest.DockerConfig{Auths: map[string]string{third.Host: "ivan:ivan-basic-s3cret"}}.Write(t, t.TempDir())
 
 	secrets := []string{"frank-block-s3cret", "heidi-file-s3cret", "ivan-basic-s3cret",
 		base64.StdEncoding.EncodeToString([]byte("ivan:ivan-basic-s3cret")), base64.StdEncoding.EncodeToString([]byte("frank:frank-block-s3cret"))}
@@ -364,7 +334,7 @@ func TestAccProxy(t *testing.T) {
 	plain.PushTags(t, "team/app", "2.0.0")
 	plainHost := plain.ViaProxy(t)
 	auth := authBlock(tlsHost, "judy", `"judy-s3cret"`)
-	before := testProxy.Requests.Load()
+	before := registrytest.InternetProxy().Requests.Load()
 	accTest(t,
 		resource.TestStep{Config: latestTagConfig(tlsHost, auth, fmt.Sprintf("ca_file = %q", tlsReg.CAFile)), ConfigStateChecks: tagIs2},
 		resource.TestStep{Config: latestTagConfig(tlsHost, auth, fmt.Sprintf("insecure_registries = [%q]", tlsHost)), ConfigStateChecks: tagIs2},
@@ -375,7 +345,7 @@ func TestAccProxy(t *testing.T) {
 		},
 		resource.TestStep{Config: latestTagConfig(plainHost, fmt.Sprintf("insecure_registries = [%q]", plainHost)), ConfigStateChecks: tagIs2},
 	)
-	if testProxy.Requests.Load() == before {
+	if registrytest.InternetProxy().Requests.Load() == before {
 		t.Error("no request went through the proxy")
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/faults"
 )
 
 // faultTimeout is the provider timeout in the fault tests; a read must end
@@ -27,71 +28,71 @@ const faultTimeout = 6 * time.Second
 func TestAccFaults(t *testing.T) {
 	t.Parallel()
 	page := func(link string) http.Header { return http.Header{"Link": {link}} }
-	pullLimit := registrytest.QuirkPullLimit("/tags/list")
+	pullLimit := faults.QuirkPullLimit("/tags/list")
 	pullLimit.Header.Set("Retry-After", "7200")
 	tests := []struct {
 		name   string
-		faults []registrytest.Fault
+		faults []faults.Fault
 		// err is empty when the plan must succeed.
 		err []string
 		// hits is how many requests the first fault must have hit.
 		hits int
 	}{
 		{name: "429 with Retry-After in seconds, twice", hits: 2,
-			faults: []registrytest.Fault{{Path: "/tags/list", Times: 2, Status: 429, Header: http.Header{"Retry-After": {"1"}}}}},
+			faults: []faults.Fault{{Path: "/tags/list", Times: 2, Status: 429, Header: http.Header{"Retry-After": {"1"}}}}},
 		{name: "429 with Retry-After as a date, once", hits: 1,
-			faults: []registrytest.Fault{{Path: "/tags/list", Times: 1, Status: 429, Header: http.Header{"Retry-After": {time.Now().Add(time.Second).UTC().Format(http.TimeFormat)}}}}},
+			faults: []faults.Fault{{Path: "/tags/list", Times: 1, Status: 429, Header: http.Header{"Retry-After": {time.Now().Add(time.Second).UTC().Format(http.TimeFormat)}}}}},
 		{name: "429 without Retry-After, twice", hits: 2,
-			faults: []registrytest.Fault{{Path: "/tags/list", Times: 2, Status: 429}}},
+			faults: []faults.Fault{{Path: "/tags/list", Times: 2, Status: 429}}},
 		{name: "503 burst on manifests", hits: 3,
-			faults: []registrytest.Fault{{Path: "/manifests/", Times: 3, Status: 503}}},
+			faults: []faults.Fault{{Path: "/manifests/", Times: 3, Status: 503}}},
 		{name: "502 on the ping, twice", hits: 2,
-			faults: []registrytest.Fault{{Path: "/v2/", Method: http.MethodGet, Times: 2, Status: 502}}},
+			faults: []faults.Fault{{Path: "/v2/", Method: http.MethodGet, Times: 2, Status: 502}}},
 		{name: "408 once", hits: 1,
-			faults: []registrytest.Fault{{Path: "/tags/list", Times: 1, Status: 408}}},
+			faults: []faults.Fault{{Path: "/tags/list", Times: 1, Status: 408}}},
 		{name: "connection reset twice", hits: 2,
-			faults: []registrytest.Fault{{Path: "/tags/list", Times: 2, Reset: true}}},
+			faults: []faults.Fault{{Path: "/tags/list", Times: 2, Reset: true}}},
 		{name: "truncated body once", hits: 1,
-			faults: []registrytest.Fault{{Path: "/tags/list", Times: 1, Truncate: true}}},
+			faults: []faults.Fault{{Path: "/tags/list", Times: 1, Truncate: true}}},
 		{name: "slow body within the timeout", hits: 1,
-			faults: []registrytest.Fault{{Path: "/tags/list", Times: 1, Delay: 500 * time.Millisecond}}},
+			faults: []faults.Fault{{Path: "/tags/list", Times: 1, Delay: 500 * time.Millisecond}}},
 		{name: "HEAD without Docker-Content-Digest", hits: 1,
-			faults: []registrytest.Fault{{Path: "/manifests/", Method: http.MethodHead, DropHeader: []string{"Docker-Content-Digest"}}}},
+			faults: []faults.Fault{{Path: "/manifests/", Method: http.MethodHead, DropHeader: []string{"Docker-Content-Digest"}}}},
 		{name: "500 that lasts",
-			faults: []registrytest.Fault{{Path: "/tags/list", Status: 500, Body: `{"errors":[{"code":"UNKNOWN","message":"storage backend down"}]}`}},
+			faults: []faults.Fault{{Path: "/tags/list", Status: 500, Body: `{"errors":[{"code":"UNKNOWN","message":"storage backend down"}]}`}},
 			err:    []string{"Cannot List Tags", "HTTP 500", "storage backend down", "try again later"}},
 		{name: "Retry-After past the timeout",
-			faults: []registrytest.Fault{{Path: "/tags/list", Status: 503, Header: http.Header{"Retry-After": {"3600"}}}},
+			faults: []faults.Fault{{Path: "/tags/list", Status: 503, Header: http.Header{"Retry-After": {"3600"}}}},
 			err:    []string{"HTTP 503", "asked to wait 1h0m0s", "more than the provider's timeout leaves"}, hits: 1},
 		{name: "connection reset that lasts",
-			faults: []registrytest.Fault{{Path: "/tags/list", Reset: true}},
+			faults: []faults.Fault{{Path: "/tags/list", Reset: true}},
 			err:    []string{"Cannot List Tags", "team/app"}},
 		{name: "slow body past the timeout",
-			faults: []registrytest.Fault{{Path: "/tags/list", Delay: time.Minute}},
+			faults: []faults.Fault{{Path: "/tags/list", Delay: time.Minute}},
 			err:    []string{"Cannot List Tags", "did not answer within the provider's timeout"}},
 		{name: "invalid JSON",
-			faults: []registrytest.Fault{{Path: "/tags/list", Rewrite: func([]byte) []byte { return []byte(`{"name":"team/app","tags":[`) }}},
+			faults: []faults.Fault{{Path: "/tags/list", Rewrite: func([]byte) []byte { return []byte(`{"name":"team/app","tags":[`) }}},
 			err:    []string{"Cannot List Tags", "team/app", "not valid JSON"}},
 		{name: "an HTML page instead of JSON",
-			faults: []registrytest.Fault{{Path: "/tags/list", SetHeader: http.Header{"Content-Type": {"text/html"}}, Rewrite: func([]byte) []byte { return []byte("<html>Sign in</html>") }}},
+			faults: []faults.Fault{{Path: "/tags/list", SetHeader: http.Header{"Content-Type": {"text/html"}}, Rewrite: func([]byte) []byte { return []byte("<html>Sign in</html>") }}},
 			err:    []string{"team/app", "not valid JSON", `content type "text/html"`}},
 		{name: "a tag list with no tags",
-			faults: []registrytest.Fault{{Path: "/tags/list", Rewrite: func([]byte) []byte { return []byte(`{"name":"team/app"}`) }}},
+			faults: []faults.Fault{{Path: "/tags/list", Rewrite: func([]byte) []byte { return []byte(`{"name":"team/app"}`) }}},
 			err:    []string{"team/app", `no "tags" field`}},
 		{name: "an empty tag list (a repository the registry does not have, as olareg answers)",
-			faults: []registrytest.Fault{{Path: "/tags/list", Rewrite: func([]byte) []byte { return []byte(`{"name":"team/app","tags":[]}`) }}},
+			faults: []faults.Fault{{Path: "/tags/list", Rewrite: func([]byte) []byte { return []byte(`{"name":"team/app","tags":[]}`) }}},
 			err:    []string{"No Tags Listed", "lists no tags for", "team/app", "check the image name"}},
 		{name: "a Link to another repository",
-			faults: []registrytest.Fault{{Path: "/tags/list", SetHeader: page(`</v2/other/secret/tags/list>; rel="next"`)}},
+			faults: []faults.Fault{{Path: "/tags/list", SetHeader: page(`</v2/other/secret/tags/list>; rel="next"`)}},
 			err:    []string{"team/app", "points to another path (/v2/other/secret/tags/list)"}},
 		{name: "a Link that loops",
-			faults: []registrytest.Fault{{Path: "/tags/list", SetHeader: page(`</v2/team/app/tags/list?n=1000>; rel="next"`)}},
+			faults: []faults.Fault{{Path: "/tags/list", SetHeader: page(`</v2/team/app/tags/list?n=1000>; rel="next"`)}},
 			err:    []string{"team/app", "pagination loops"}},
 		{name: "a Link to another host",
-			faults: []registrytest.Fault{{Path: "/tags/list", SetHeader: page(`<http://elsewhere.test/v2/team/app/tags/list?last=1.0.0&n=1000>; rel="next"`)}},
+			faults: []faults.Fault{{Path: "/tags/list", SetHeader: page(`<http://elsewhere.test/v2/team/app/tags/list?last=1.0.0&n=1000>; rel="next"`)}},
 			err:    []string{"team/app", "points to another host (elsewhere.test)"}},
 		{name: "Docker Hub's pull limit, with the time it resets",
-			faults: []registrytest.Fault{pullLimit},
+			faults: []faults.Fault{pullLimit},
 			err:    []string{"HTTP 429", "pull rate limit is reached (100 pulls per 6h0m0s for 192.0.2.7)", "it resets at", "Log in", "mirror"},
 			hits:   1},
 	}
@@ -100,7 +101,7 @@ func TestAccFaults(t *testing.T) {
 			t.Parallel()
 			reg := registrytest.NewDistribution(t, registrytest.WithBasicAuth("lee", "lee-s3cret"))
 			digests := reg.PushTags(t, "team/app", "1.0.0", "2.0.0")
-			proxy := registrytest.NewFaultProxy(t, reg)
+			proxy := faults.NewFaultProxy(t, reg)
 			for _, f := range tt.faults {
 				proxy.Inject(f)
 			}
@@ -162,8 +163,8 @@ func TestAccRedirectCarriesNoCredentials(t *testing.T) {
 		_, _ = io.Copy(w, resp.Body)
 	}))
 	t.Cleanup(storage.Close)
-	proxy := registrytest.NewFaultProxy(t, reg)
-	proxy.Inject(registrytest.Fault{Path: "/blobs/", RedirectTo: storage.URL})
+	proxy := faults.NewFaultProxy(t, reg)
+	proxy.Inject(faults.Fault{Path: "/blobs/", RedirectTo: storage.URL})
 
 	accTest(t, resource.TestStep{
 		Config: hcl(providerBlock(authBlock(proxy.Host, "mia", `"mia-s3cret"`)),

@@ -160,7 +160,7 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 	tflog.Debug(ctx, "selected the newest tags", map[string]any{
 		"image": img.Name, "filter": a.filter.String(), "constraint": a.rules.Constraint.String(), "shape": a.rules.Shape,
 		"tags_listed": list.Listed(), "tags_invalid": list.Invalid, "tags_kept": sel.Kept,
-		"rejected_by_filter": sel.RejectedByFilter, "rejected_by_exclude": sel.RejectedByExclude,
+		"rejected_by_cosign": sel.RejectedByCosign, "rejected_by_filter": sel.RejectedByFilter, "rejected_by_exclude": sel.RejectedByExclude,
 		"rejected_by_variant": sel.RejectedByVariant, "rejected_by_constraint": sel.RejectedByConstraint,
 		"top_candidates": sel.Candidates,
 	})
@@ -345,7 +345,7 @@ func noMatchDetail(img names.Repository, a latestTagArgs, list *registry.TagList
 		name  string
 		count int
 	}{
-		{"invalid tags", list.Invalid}, {"cosign tags", sel.RejectedByCosign}, {"filter", sel.RejectedByFilter - sel.RejectedByCosign},
+		{"invalid tags", list.Invalid}, {"cosign tags", sel.RejectedByCosign}, {"filter", sel.RejectedByFilter},
 		{"exclude", sel.RejectedByExclude}, {fmt.Sprintf("variant (the shape %q of current)", a.rules.Shape), sel.RejectedByVariant},
 		{"constraint", sel.RejectedByConstraint}, {"platform", walked.platform}, {"min_age", walked.age},
 		{"deleted since the list was read", walked.gone},

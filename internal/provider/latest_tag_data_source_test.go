@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/faults"
 )
 
 // expect checks that a data source's attribute holds exactly want.
@@ -231,7 +232,7 @@ func TestLatestTagValidation(t *testing.T) {
 // ends with the provider's timeout, naming it, instead of hanging.
 func TestLatestTagTimeout(t *testing.T) {
 	t.Parallel()
-	host := registrytest.NewSilent(t)
+	host := faults.NewSilent(t)
 	unitTest(t, resource.TestStep{
 		Config: hcl(providerBlock(`timeout = "2s"`),
 			fmt.Sprintf(`data "registry_latest_tag" "x" { image = "%s/slow/app" }`, host)),

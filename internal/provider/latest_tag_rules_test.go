@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/tfrun"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/tagfilter"
 )
 
@@ -141,7 +142,7 @@ func craneDigest(t *testing.T, ref, platform string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, registrytest.Tool(t, "crane"), "digest", "--insecure", "--platform", platform, ref).CombinedOutput()
+	out, err := exec.CommandContext(ctx, tfrun.Tool(t, "crane"), "digest", "--insecure", "--platform", platform, ref).CombinedOutput()
 	if err != nil {
 		t.Fatalf("crane digest: %v\n%s", err, out)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/tfrun"
 )
 
 // TestLockfileExample runs the lock configuration of the guide "Pin images
@@ -30,9 +31,9 @@ func TestLockfileExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	terraform := registrytest.TerraformPath(t)
+	terraform := tfrun.TerraformPath(t)
 	provider := testProvider.Path(t)
-	ws := registrytest.NewWorkspace(t, terraform, filepath.Dir(provider))
+	ws := tfrun.NewWorkspace(t, terraform, filepath.Dir(provider))
 	dir := ws.Config(t, "lockfile", string(example))
 	zero := "sha256:" + strings.Repeat("0", 64)
 	pin := func(repo, tag string) lockEntry {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/tfrun"
 )
 
 func TestQuietLogs(t *testing.T) {
@@ -51,7 +52,7 @@ func TestProviderLog(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewInProcess(t)
 	reg.PushTags(t, "team/app", "1.0.0", "1.1.0")
-	terraform := registrytest.TerraformPath(t)
+	terraform := tfrun.TerraformPath(t)
 	provider := testProvider.Path(t)
 	config := fmt.Sprintf(`
 terraform {
@@ -62,7 +63,7 @@ terraform {
 data "registry_latest_tag" "app" {
   image = "%s/team/app"
 }
-`, registrytest.ProviderSource, reg.Host)
+`, tfrun.ProviderSource, reg.Host)
 	lines := []string{"registry request", "selected the newest tags", "Received request"}
 	var quiet []string
 	for name, value := range QuietLogs(nil) {
@@ -79,7 +80,7 @@ data "registry_latest_tag" "app" {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			logFile := filepath.Join(t.TempDir(), "plan.log")
-			ws := registrytest.NewWorkspace(t, terraform, filepath.Dir(provider), append(tc.env, "TF_LOG_PROVIDER=trace", "TF_LOG_PATH="+logFile)...)
+			ws := tfrun.NewWorkspace(t, terraform, filepath.Dir(provider), append(tc.env, "TF_LOG_PROVIDER=trace", "TF_LOG_PATH="+logFile)...)
 			ws.Plan(t, ws.Config(t, "log", config))
 			log, err := os.ReadFile(logFile)
 			if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/faults"
 )
 
 // quirkTimeout is the provider timeout in the quirk tests; a read must end
@@ -37,7 +38,7 @@ func TestRegistryQuirks(t *testing.T) {
 
 	tests := []struct {
 		name   string
-		faults func(proxyHost string) []registrytest.Fault
+		faults func(proxyHost string) []faults.Fault
 		// localhost names the image with localhost instead of 127.0.0.1.
 		localhost bool
 		// tag is the tag the read must choose; err, when set, the error.
@@ -46,31 +47,31 @@ func TestRegistryQuirks(t *testing.T) {
 		// hits is how many requests the first fault must have hit (0: any).
 		hits int
 	}{
-		{name: "full page without Link", tag: newest, faults: one(registrytest.QuirkNoLink())},
-		{name: "distribution 3.1.0 refuses n above maxtags", tag: newest, faults: one(registrytest.DistributionPageLimit(500))},
-		{name: "ECR refuses maxResults above its limit", tag: newest, faults: one(registrytest.ECRPageLimit(300))},
-		{name: "Quay refuses more than 100", tag: newest, faults: one(registrytest.QuayPageLimit())},
-		{name: "registry ignores last", tag: newest, faults: one(registrytest.QuirkIgnoreLast(0))},
-		{name: "registry ignores last and cuts its whole list at a page", tag: firstPageNewest, faults: one(registrytest.QuirkIgnoreLast(1000))},
-		{name: "registry ignores paging", tag: newest, faults: one(registrytest.QuirkIgnorePaging())},
-		{name: "absolute Link spelling the host otherwise", tag: newest, localhost: true, faults: func(host string) []registrytest.Fault {
-			return []registrytest.Fault{registrytest.QuirkAbsoluteLink("http", strings.Replace(host, "127.0.0.1", "LOCALHOST", 1))}
+		{name: "full page without Link", tag: newest, faults: one(faults.QuirkNoLink())},
+		{name: "distribution 3.1.0 refuses n above maxtags", tag: newest, faults: one(faults.DistributionPageLimit(500))},
+		{name: "ECR refuses maxResults above its limit", tag: newest, faults: one(faults.ECRPageLimit(300))},
+		{name: "Quay refuses more than 100", tag: newest, faults: one(faults.QuayPageLimit())},
+		{name: "registry ignores last", tag: newest, faults: one(faults.QuirkIgnoreLast(0))},
+		{name: "registry ignores last and cuts its whole list at a page", tag: firstPageNewest, faults: one(faults.QuirkIgnoreLast(1000))},
+		{name: "registry ignores paging", tag: newest, faults: one(faults.QuirkIgnorePaging())},
+		{name: "absolute Link spelling the host otherwise", tag: newest, localhost: true, faults: func(host string) []faults.Fault {
+			return []faults.Fault{faults.QuirkAbsoluteLink("http", strings.Replace(host, "127.0.0.1", "LOCALHOST", 1))}
 		}},
-		{name: "tags repeated across pages", tag: newest, faults: one(registrytest.QuirkTags(func(page []string) []string { return append(page, "1.1000.0", "1.2249.0") }))},
-		{name: "tags that are not valid tags", tag: newest, faults: one(registrytest.QuirkTags(func(page []string) []string { return append(page, invalid...) }))},
-		{name: "tag list as text/plain", tag: newest, faults: one(registrytest.QuirkPlainText())},
-		{name: "HEAD answered 405", tag: newest, hits: 1, faults: one(registrytest.QuirkHeadRefused())},
-		{name: "HEAD answered with an HTML 404", tag: newest, hits: 1, faults: one(registrytest.QuirkHeadHTMLNotFound())},
-		{name: "no Docker-Content-Digest", tag: newest, faults: one(registrytest.QuirkNoDigestHeader())},
-		{name: "throttled tag list, TOOMANYREQUESTS with Retry-After", tag: newest, hits: 2, faults: one(registrytest.QuirkThrottle("/tags/list", 2))},
-		{name: "throttled manifest, TOOMANYREQUESTS with Retry-After", tag: newest, hits: 1, faults: one(registrytest.QuirkThrottle("/manifests/", 1))},
-		{name: "Docker Hub pull limit", hits: 1, faults: one(registrytest.QuirkPullLimit("/tags/list")),
+		{name: "tags repeated across pages", tag: newest, faults: one(faults.QuirkTags(func(page []string) []string { return append(page, "1.1000.0", "1.2249.0") }))},
+		{name: "tags that are not valid tags", tag: newest, faults: one(faults.QuirkTags(func(page []string) []string { return append(page, invalid...) }))},
+		{name: "tag list as text/plain", tag: newest, faults: one(faults.QuirkPlainText())},
+		{name: "HEAD answered 405", tag: newest, hits: 1, faults: one(faults.QuirkHeadRefused())},
+		{name: "HEAD answered with an HTML 404", tag: newest, hits: 1, faults: one(faults.QuirkHeadHTMLNotFound())},
+		{name: "no Docker-Content-Digest", tag: newest, faults: one(faults.QuirkNoDigestHeader())},
+		{name: "throttled tag list, TOOMANYREQUESTS with Retry-After", tag: newest, hits: 2, faults: one(faults.QuirkThrottle("/tags/list", 2))},
+		{name: "throttled manifest, TOOMANYREQUESTS with Retry-After", tag: newest, hits: 1, faults: one(faults.QuirkThrottle("/manifests/", 1))},
+		{name: "Docker Hub pull limit", hits: 1, faults: one(faults.QuirkPullLimit("/tags/list")),
 			err: []string{"Cannot List Tags", "HTTP 429", "pull rate limit is reached (100 pulls per 6h0m0s for 192.0.2.7)", "Log in"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			proxy := registrytest.NewFaultProxy(t, reg)
+			proxy := faults.NewFaultProxy(t, reg)
 			faults := tt.faults(proxy.Host)
 			for _, f := range faults {
 				proxy.Inject(f)
@@ -107,8 +108,8 @@ func TestRegistryQuirks(t *testing.T) {
 	}
 }
 
-func one(f registrytest.Fault) func(string) []registrytest.Fault {
-	return func(string) []registrytest.Fault { return []registrytest.Fault{f} }
+func one(f faults.Fault) func(string) []faults.Fault {
+	return func(string) []faults.Fault { return []faults.Fault{f} }
 }
 
 // TestMissingRepositoryWithToken: Docker Hub answers 401 insufficient_scope
@@ -120,8 +121,8 @@ func TestMissingRepositoryWithToken(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewDistribution(t, registrytest.WithTokenAuth(map[string]string{"alice": "alice-s3cret"}))
 	reg.PushTags(t, "team/app", "1.0.0")
-	proxy := registrytest.NewFaultProxy(t, reg)
-	proxy.Inject(registrytest.QuirkInsufficientScope("/v2/team/typo/", reg.Token.Realm, reg.Token.Service))
+	proxy := faults.NewFaultProxy(t, reg)
+	proxy.Inject(faults.QuirkInsufficientScope("/v2/team/typo/", reg.Token.Realm, reg.Token.Service))
 	unitTest(t, resource.TestStep{
 		Config: hcl(providerBlock(authBlock(proxy.Host, "alice", `"alice-s3cret"`)),
 			fmt.Sprintf(`data "registry_latest_tag" "app" { image = "%s/team/typo" }`, proxy.Host)),

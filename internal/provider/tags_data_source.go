@@ -95,7 +95,7 @@ func (d *tagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	m.Rejected, d2 = types.MapValueFrom(ctx, types.Int64Type, map[string]int64{
 		"invalid":    int64(list.Invalid),
 		"cosign":     int64(sel.RejectedByCosign),
-		"filter":     int64(sel.RejectedByFilter - sel.RejectedByCosign),
+		"filter":     int64(sel.RejectedByFilter),
 		"exclude":    int64(sel.RejectedByExclude),
 		"constraint": int64(sel.RejectedByConstraint),
 	})

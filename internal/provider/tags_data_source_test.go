@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/faults"
 )
 
 // TestTags reads every argument and attribute of registry_tags, through a
@@ -17,8 +18,8 @@ func TestTags(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewInProcess(t)
 	reg.PushTags(t, "team/app", "1.0.0", "1.1.0", "1.2.0-rc1", "1.2.0", "2.0.0", "latest", cosignTag)
-	proxy := registrytest.NewFaultProxy(t, reg)
-	proxy.Inject(registrytest.QuirkTags(func(page []string) []string { return append(page, "9.9.9#x", "9.9.8?a=b") }))
+	proxy := faults.NewFaultProxy(t, reg)
+	proxy.Inject(faults.QuirkTags(func(page []string) []string { return append(page, "9.9.9#x", "9.9.8?a=b") }))
 	ds := func(name, body string) string {
 		return fmt.Sprintf("data \"registry_tags\" %q {\n  image = \"%s/team/app\"\n%s\n}\n", name, proxy.Host, body)
 	}

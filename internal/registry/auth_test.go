@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -208,10 +206,7 @@ func TestFailedPingDoesNotPoisonCredentials(t *testing.T) {
 func TestNoCredentialLookupWithoutChallenge(t *testing.T) {
 	t.Parallel()
 	reg := newFakeRegistry(t, "")
-	cfg := filepath.Join(t.TempDir(), "config.json")
-	if err := os.WriteFile(cfg, []byte(`{"credsStore":"not-installed-anywhere"}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := registrytest.DockerConfig{Store: "not-installed-anywhere"}.Write(t, t.TempDir())
 	c := newClientWith(t, Options{DockerConfigFile: cfg})
 	if _, err := c.ListTags(t.Context(), mustImage(t, reg.host()+"/team/x")); err != nil {
 		t.Fatalf("ListTags = %v: an anonymous registry needs no credential helper", err)
@@ -222,10 +217,7 @@ func TestNoCredentialLookupWithoutChallenge(t *testing.T) {
 // read's deadline is asked again by the next read.
 func TestCredentialFailureNotRemembered(t *testing.T) {
 	registrytest.CredentialHelper(t, "slow", "sleep 1\necho '{\"Username\":\"u\",\"Secret\":\"p\"}'\n")
-	cfg := filepath.Join(t.TempDir(), "config.json")
-	if err := os.WriteFile(cfg, []byte(`{"credsStore":"slow"}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := registrytest.DockerConfig{Store: "slow"}.Write(t, t.TempDir())
 	c := newClientWith(t, Options{DockerConfigFile: cfg})
 	img := mustImage(t, "registry.example/team/x")
 	short, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)

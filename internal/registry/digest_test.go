@@ -8,6 +8,7 @@ import (
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/faults"
 )
 
 // TestDigestQuirks: each way a registry fails a HEAD that GET would answer
@@ -18,17 +19,17 @@ func TestDigestQuirks(t *testing.T) {
 	want := reg.PushImage(t, "team/app", "1.0").String()
 	for _, tt := range []struct {
 		name      string
-		fault     *registrytest.Fault
+		fault     *faults.Fault
 		head, get int64
 	}{
 		{"well-behaved", nil, 1, 0},
-		{"HEAD answered 405", ptr(registrytest.QuirkHeadRefused()), 1, 1},
-		{"HEAD answered with an HTML 404", ptr(registrytest.QuirkHeadHTMLNotFound()), 1, 1},
-		{"no Docker-Content-Digest", ptr(registrytest.QuirkNoDigestHeader()), 1, 1},
+		{"HEAD answered 405", ptr(faults.QuirkHeadRefused()), 1, 1},
+		{"HEAD answered with an HTML 404", ptr(faults.QuirkHeadHTMLNotFound()), 1, 1},
+		{"no Docker-Content-Digest", ptr(faults.QuirkNoDigestHeader()), 1, 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			proxy := registrytest.NewFaultProxy(t, reg)
+			proxy := faults.NewFaultProxy(t, reg)
 			if tt.fault != nil {
 				proxy.Inject(*tt.fault)
 			}
@@ -90,8 +91,8 @@ func TestPresignedURLNotQuoted(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewInProcess(t)
 	reg.PushImage(t, "team/app", "1.0")
-	proxy := registrytest.NewFaultProxy(t, reg)
-	proxy.Inject(registrytest.Fault{Path: "/blobs/", Serve: func(w http.ResponseWriter, req *http.Request, _ registrytest.Upstream) {
+	proxy := faults.NewFaultProxy(t, reg)
+	proxy.Inject(faults.Fault{Path: "/blobs/", Serve: func(w http.ResponseWriter, req *http.Request, _ faults.Upstream) {
 		http.Redirect(w, req, "http://127.0.0.1:1/bucket/blob?X-Amz-Signature=deadbeefsecret&X-Amz-Credential=AKIA", http.StatusTemporaryRedirect)
 	}})
 	_, err := newClient(t).PlatformDigest(t.Context(), mustImage(t, proxy.Host+"/team/app"), "1.0", names.Platform{OS: "linux", Architecture: "amd64"})
@@ -113,8 +114,8 @@ func TestDigestWithoutHeader(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewInProcess(t)
 	want := reg.PushImage(t, "acme/app", "1.0").String()
-	proxy := registrytest.NewFaultProxy(t, reg)
-	proxy.Inject(registrytest.Fault{Path: "/manifests/", Method: http.MethodHead, DropHeader: []string{"Docker-Content-Digest"}})
+	proxy := faults.NewFaultProxy(t, reg)
+	proxy.Inject(faults.Fault{Path: "/manifests/", Method: http.MethodHead, DropHeader: []string{"Docker-Content-Digest"}})
 	c := newClient(t)
 	img := mustImage(t, proxy.Host+"/acme/app")
 	got, err := c.Digest(t.Context(), img, "1.0")

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
 
 // peakHeap runs f and returns the most heap in use, sampled every 5 ms
@@ -224,10 +225,7 @@ func TestHelperNameChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, helper := range []string{"x/payload", "../x", ".hidden", "a..b"} {
-		cfg := filepath.Join(dir, "config.json")
-		if err := os.WriteFile(cfg, fmt.Appendf(nil, `{"credHelpers":{"registry.example":%q}}`, helper), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		cfg := registrytest.DockerConfig{Helpers: map[string]string{"registry.example": helper}}.Write(t, dir)
 		t.Chdir(dir)
 		c := newClientWith(t, Options{DockerConfigFile: cfg})
 		img := mustImage(t, "registry.example/team/x")
@@ -249,10 +247,7 @@ func TestHelperOnPathOnly(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "docker-credential-cwd"), []byte("#!/bin/sh\ntouch "+ran+"\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	cfg := filepath.Join(dir, "config.json")
-	if err := os.WriteFile(cfg, []byte(`{"credsStore":"cwd"}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := registrytest.DockerConfig{Store: "cwd"}.Write(t, dir)
 	t.Chdir(dir)
 	t.Setenv("PATH", ".:"+os.Getenv("PATH"))
 	c := newClientWith(t, Options{DockerConfigFile: cfg})

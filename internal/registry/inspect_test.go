@@ -9,6 +9,7 @@ import (
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/faults"
 )
 
 // created returns a config edit that sets the creation time.
@@ -74,7 +75,7 @@ func TestInspect(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			proxy := registrytest.NewFaultProxy(t, reg)
+			proxy := faults.NewFaultProxy(t, reg)
 			c := newClient(t)
 			img := mustImage(t, proxy.Host+"/team/app")
 			list := &TagList{}
@@ -115,7 +116,7 @@ func TestPlatformDigestSharesReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	reg.Push(t, "team/app", "1.0", img)
-	proxy := registrytest.NewFaultProxy(t, reg)
+	proxy := faults.NewFaultProxy(t, reg)
 	c := newClient(t)
 	ref := mustImage(t, proxy.Host+"/team/app")
 	amd64 := names.Platform{OS: "linux", Architecture: "amd64"}

@@ -42,10 +42,7 @@ func TestCredentialHelperRunsOnce(t *testing.T) {
 	dir := t.TempDir()
 	calls := filepath.Join(dir, "calls")
 	registrytest.CredentialHelper(t, "counting", fmt.Sprintf("read server\necho x >> %q\nprintf '{\"ServerURL\":\"%%s\",\"Username\":\"kim\",\"Secret\":\"kim-s3cret\"}' \"$server\"\n", calls))
-	cfg := filepath.Join(dir, "config.json")
-	if err := os.WriteFile(cfg, fmt.Appendf(nil, `{"credHelpers":{%q:"counting"}}`, reg.Host), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := registrytest.DockerConfig{Helpers: map[string]string{reg.Host: "counting"}}.Write(t, dir)
 	c := newClientWith(t, Options{DockerConfigFile: cfg})
 	readEach(t, c, reg.Host, []string{"team/a", "team/b"}, "1.0")
 	data, err := os.ReadFile(calls)

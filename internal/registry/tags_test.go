@@ -15,6 +15,7 @@ import (
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/faults"
 )
 
 // quirkTags returns 1,250 tags, 1.1000.0 to 1.2249.0, so that the newest
@@ -38,7 +39,7 @@ func TestListTagsQuirks(t *testing.T) {
 	invalid := []string{"99.9.9#x", "9.9.8?a=b", "9.9.7/../../other/manifests/1.0", strings.Repeat("9", 200)}
 	tests := []struct {
 		name  string
-		fault *registrytest.Fault
+		fault *faults.Fault
 		// tags is how many valid tags the list must hold, pages how many
 		// tag-list requests it may cost.
 		tags, pages, invalid int
@@ -46,22 +47,22 @@ func TestListTagsQuirks(t *testing.T) {
 		err                  string
 	}{
 		{name: "well-behaved", tags: 1250, pages: 2},
-		{name: "full page without Link", fault: ptr(registrytest.QuirkNoLink()), tags: 1250, pages: 2},
-		{name: "distribution maxtags 500", fault: ptr(registrytest.DistributionPageLimit(500)), tags: 1250, pages: 1 + 13},
-		{name: "ECR limit 300", fault: ptr(registrytest.ECRPageLimit(300)), tags: 1250, pages: 1 + 5},
-		{name: "Quay limit 100", fault: ptr(registrytest.QuayPageLimit()), tags: 1250, pages: 1 + 13},
-		{name: "ignores last", fault: ptr(registrytest.QuirkIgnoreLast(0)), tags: 1250, pages: 3},
-		{name: "ignores last, whole list cut at a page", fault: ptr(registrytest.QuirkIgnoreLast(1000)), tags: 1000, pages: 3, mayBeCut: true},
-		{name: "ignores last, whole list shorter than a page", fault: ptr(registrytest.QuirkIgnoreLast(500)), pages: 3, err: "fewer than one page of 1000"},
-		{name: "ignores paging", fault: ptr(registrytest.QuirkIgnorePaging()), tags: 1250, pages: 1},
-		{name: "plain text", fault: ptr(registrytest.QuirkPlainText()), tags: 1250, pages: 2},
-		{name: "tags repeated across pages", fault: ptr(registrytest.QuirkTags(func(p []string) []string { return append(p, "1.1000.0") })), tags: 1250, pages: 2},
-		{name: "invalid tags", fault: ptr(registrytest.QuirkTags(func(p []string) []string { return append(p, invalid...) })), tags: 1250, pages: 2, invalid: 4}, // the same four on each page, counted once
+		{name: "full page without Link", fault: ptr(faults.QuirkNoLink()), tags: 1250, pages: 2},
+		{name: "distribution maxtags 500", fault: ptr(faults.DistributionPageLimit(500)), tags: 1250, pages: 1 + 13},
+		{name: "ECR limit 300", fault: ptr(faults.ECRPageLimit(300)), tags: 1250, pages: 1 + 5},
+		{name: "Quay limit 100", fault: ptr(faults.QuayPageLimit()), tags: 1250, pages: 1 + 13},
+		{name: "ignores last", fault: ptr(faults.QuirkIgnoreLast(0)), tags: 1250, pages: 3},
+		{name: "ignores last, whole list cut at a page", fault: ptr(faults.QuirkIgnoreLast(1000)), tags: 1000, pages: 3, mayBeCut: true},
+		{name: "ignores last, whole list shorter than a page", fault: ptr(faults.QuirkIgnoreLast(500)), pages: 3, err: "fewer than one page of 1000"},
+		{name: "ignores paging", fault: ptr(faults.QuirkIgnorePaging()), tags: 1250, pages: 1},
+		{name: "plain text", fault: ptr(faults.QuirkPlainText()), tags: 1250, pages: 2},
+		{name: "tags repeated across pages", fault: ptr(faults.QuirkTags(func(p []string) []string { return append(p, "1.1000.0") })), tags: 1250, pages: 2},
+		{name: "invalid tags", fault: ptr(faults.QuirkTags(func(p []string) []string { return append(p, invalid...) })), tags: 1250, pages: 2, invalid: 4}, // the same four on each page, counted once
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			proxy := registrytest.NewFaultProxy(t, reg)
+			proxy := faults.NewFaultProxy(t, reg)
 			if tt.fault != nil {
 				proxy.Inject(*tt.fault)
 			}

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/tfrun"
 )
 
 const (
@@ -109,7 +111,7 @@ func NewDistribution(t testing.TB, opts ...Option) *Registry {
 		t.Fatal("registrytest: WithTokenAuth needs at least one user")
 	}
 
-	bin := Tool(t, "registry")
+	bin := tfrun.Tool(t, "registry")
 	dir := t.TempDir()
 	r := &Registry{}
 	parts, err := r.setUp(t, dir, o)
@@ -315,7 +317,7 @@ func startProcess(bin, logPath string, args ...string) (*process, error) {
 	cmd.Env = childEnv()
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
-	cmd.SysProcAttr = sysProcAttr()
+	cmd.SysProcAttr = tfrun.SysProcAttr()
 	if err := cmd.Start(); err != nil {
 		_ = logFile.Close()
 		return nil, err

@@ -1,6 +1,15 @@
 // Package registrytest starts real container registries on loopback for the
 // provider's tests and fills them with small images.
 //
+// Its jobs are split by package: this one holds the registries, the images
+// pushed to them, the Docker config files and credential helpers that reach
+// them ([DockerConfig], [CredentialHelper]), and the TestMain every test
+// binary shares ([Main], which keeps tests off the internet with
+// [BlockInternet]); package faults puts registry quirks and failures in
+// front of them; package tfrun runs Terraform, the provider build and the
+// tools pinned in tools/go.mod. Servers that only benchmarks use live with
+// the benchmarks.
+//
 // Two kinds of registry are on offer, behind one type, [Registry]:
 //
 //   - [NewInProcess] serves go-containerregistry's pkg/registry with
@@ -11,7 +20,7 @@
 //     (github.com/distribution/distribution/v3, cmd/registry) as a child
 //     process, optionally with TLS ([WithTLS]), htpasswd basic auth
 //     ([WithBasicAuth]) or Docker token auth ([WithTokenAuth]). Its version is
-//     pinned in tools/go.mod; see [Tool] for how the binary is found or
+//     pinned in tools/go.mod; see tfrun.Tool for how the binary is found or
 //     built.
 //
 // Both are stopped by t.Cleanup. The helpers [Registry.PushImage],

@@ -32,7 +32,7 @@ func NewInProcess(t testing.TB) *Registry {
 
 	counts := &RequestCounts{}
 	handler := registry.New(registry.Logger(log.New(logFile, "", log.LstdFlags|log.Lmicroseconds)))
-	srv := httptest.NewServer(counts.wrap(paginate(handler)))
+	srv := httptest.NewServer(counts.Wrap(paginate(handler)))
 
 	r := &Registry{
 		Host:      strings.TrimPrefix(srv.URL, "http://"),

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/tfrun"
 )
 
 // ProxiedHost is a host name that resolves nowhere: requests to it reach a
@@ -53,11 +55,35 @@ func BlockInternet() *Proxy {
 	for _, v := range []string{"HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"} {
 		_ = os.Setenv(v, p.URL)
 	}
+	_ = os.Setenv(tfrun.ProxyVariable, p.URL)
 	for _, v := range []string{"NO_PROXY", "no_proxy"} {
 		_ = os.Unsetenv(v)
 	}
 	proxy = p
 	return p
+}
+
+// InternetProxy returns the proxy that [BlockInternet] started, or nil.
+func InternetProxy() *Proxy {
+	return proxy
+}
+
+// Main is a test binary's TestMain: it blocks the internet (see
+// [BlockInternet]), runs the tests and exits with their status. When
+// provider is not nil, *provider is set to a build of the provider that the
+// tests share (see [tfrun.ProviderBuild]), removed at the end.
+func Main(m *testing.M, provider **tfrun.ProviderBuild) {
+	BlockInternet()
+	var build *tfrun.ProviderBuild
+	if provider != nil {
+		build = tfrun.NewProviderBuild()
+		*provider = build
+	}
+	code := m.Run()
+	if build != nil {
+		build.Remove()
+	}
+	os.Exit(code)
 }
 
 // ViaProxy routes ProxiedHost:<port of r> to r through the proxy for the

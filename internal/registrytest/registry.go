@@ -109,8 +109,8 @@ type RequestCounts struct {
 	Other atomic.Int64
 }
 
-// wrap returns a handler that counts each request before passing it to h.
-func (c *RequestCounts) wrap(h http.Handler) http.Handler {
+// Wrap returns a handler that counts each request before passing it to h.
+func (c *RequestCounts) Wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if !strings.HasPrefix(req.UserAgent(), userAgent) {
 			c.count(req)
@@ -119,10 +119,10 @@ func (c *RequestCounts) wrap(h http.Handler) http.Handler {
 	})
 }
 
-func (c *RequestCounts) count(req *http.Request) { c.counter(req).Add(1) }
+func (c *RequestCounts) count(req *http.Request) { c.Counter(req).Add(1) }
 
-// counter returns the counter of req's kind.
-func (c *RequestCounts) counter(req *http.Request) *atomic.Int64 {
+// Counter returns the counter of req's kind.
+func (c *RequestCounts) Counter(req *http.Request) *atomic.Int64 {
 	path := req.URL.Path
 	read := req.Method == http.MethodGet || req.Method == http.MethodHead
 	switch {
@@ -143,13 +143,27 @@ type Counts struct {
 	Ping, TagList, ManifestHead, ManifestGet, Other int64
 }
 
+// Total is the number of requests, of every kind.
+func (c Counts) Total() int64 {
+	return c.Ping + c.TagList + c.ManifestHead + c.ManifestGet + c.Other
+}
+
 // Snapshot returns the counts so far.
 func (c *RequestCounts) Snapshot() Counts {
+	return c.read((*atomic.Int64).Load)
+}
+
+// Take returns the counts so far and starts counting afresh.
+func (c *RequestCounts) Take() Counts {
+	return c.read(func(n *atomic.Int64) int64 { return n.Swap(0) })
+}
+
+func (c *RequestCounts) read(value func(*atomic.Int64) int64) Counts {
 	return Counts{
-		Ping:         c.Ping.Load(),
-		TagList:      c.TagList.Load(),
-		ManifestHead: c.ManifestHead.Load(),
-		ManifestGet:  c.ManifestGet.Load(),
-		Other:        c.Other.Load(),
+		Ping:         value(&c.Ping),
+		TagList:      value(&c.TagList),
+		ManifestHead: value(&c.ManifestHead),
+		ManifestGet:  value(&c.ManifestGet),
+		Other:        value(&c.Other),
 	}
 }

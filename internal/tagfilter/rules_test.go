@@ -116,7 +116,7 @@ func TestFollowTheShape(t *testing.T) {
 			if tt.other != "" && s.OtherShape != tt.other {
 				t.Errorf("newest of another shape = %q, want %q", s.OtherShape, tt.other)
 			}
-			if s.Kept+s.RejectedByFilter+s.RejectedByExclude+s.RejectedByVariant+s.RejectedByConstraint != s.Listed {
+			if s.Kept+s.RejectedByCosign+s.RejectedByFilter+s.RejectedByExclude+s.RejectedByVariant+s.RejectedByConstraint != s.Listed {
 				t.Errorf("counts %+v do not add up to %d listed", s, s.Listed)
 			}
 		})
@@ -133,7 +133,7 @@ func TestRuleOrder(t *testing.T) {
 	}
 	tags := []string{"sha256-" + hex64 + ".sig", "latest", "1.2.3", "1.2.4-perl", "1.2.4-alpine", "1.2.4-rc1", "1.2.4", "2.0.0"}
 	s := mustParse(t, "semver()").SelectWith(tags, Rules{Exclude: exclude, Shape: Shape("1.2.0"), Constraint: mustConstraint(t, "~1.2")}, 5)
-	want := Selection{Tag: "1.2.4", Version: "1.2.4", Listed: 8, Kept: 1, RejectedByFilter: 2, RejectedByCosign: 1, RejectedByExclude: 2,
+	want := Selection{Tag: "1.2.4", Version: "1.2.4", Listed: 8, Kept: 1, RejectedByFilter: 1, RejectedByCosign: 1, RejectedByExclude: 2,
 		RejectedByVariant: 2, RejectedByConstraint: 1, OtherShape: "1.2.4-rc1", Candidates: []string{"1.2.4"}}
 	if !equalSelections(s, want) {
 		t.Errorf("SelectWith = %+v, want %+v", s, want)

@@ -20,11 +20,12 @@ type Selection struct {
 	// Kept is the number of distinct tags kept by the filter and the
 	// constraint.
 	Kept int
-	// RejectedByFilter is the number of distinct tags the filter does not
-	// keep, cosign tags included.
-	RejectedByFilter int
-	// RejectedByCosign is how many of RejectedByFilter are cosign tags.
+	// RejectedByCosign is the number of distinct cosign tags
+	// (sha256-<hex>.sig, .att, .sbom), which no filter keeps.
 	RejectedByCosign int
+	// RejectedByFilter is the number of distinct other tags the filter does
+	// not keep.
+	RejectedByFilter int
 	// RejectedByExclude is the number of distinct tags the filter keeps
 	// that an exclude pattern matches.
 	RejectedByExclude int
@@ -104,7 +105,6 @@ func (f *Filter) SelectWith(tags []string, r Rules, candidates int) Selection {
 		seen[tag] = struct{}{}
 		s.Listed++
 		if isCosignTag(tag) {
-			s.RejectedByFilter++
 			s.RejectedByCosign++
 			continue
 		}

@@ -25,7 +25,7 @@ func TestSelect(t *testing.T) {
 			name: "counts", filter: "semver()",
 			tags:       []string{"1.0", "1.0", "1.1", "latest", sig, "2.0-rc1", "latest"},
 			constraint: stable, candidates: 3,
-			want: Selection{Tag: "1.1", Version: "1.1", Listed: 5, Kept: 2, RejectedByFilter: 2, RejectedByCosign: 1,
+			want: Selection{Tag: "1.1", Version: "1.1", Listed: 5, Kept: 2, RejectedByFilter: 1, RejectedByCosign: 1,
 				RejectedByConstraint: 1, Candidates: []string{"1.1", "1.0"}},
 		},
 		{

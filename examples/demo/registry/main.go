@@ -39,6 +39,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
 

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -19,8 +20,9 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/authn"
 
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/runcache"
-	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/faults"
 )
 
 func TestCloudHosts(t *testing.T) {
@@ -88,12 +90,16 @@ func TestCloudECR(t *testing.T) {
 // TestCloudGoogle: an Artifact Registry host takes application default
 // credentials from GOOGLE_APPLICATION_CREDENTIALS (a service account whose
 // token endpoint is a server in the test).
-func TestCloudGoogle(t *testing.T) {
+// googleServiceAccount points GOOGLE_APPLICATION_CREDENTIALS at a service
+// account key whose token endpoint is a server on loopback, and returns the
+// count of token exchanges.
+func googleServiceAccount(t *testing.T) *atomic.Int64 {
+	t.Helper()
 	var exchanged atomic.Int64
 	tokenServer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		exchanged.Add(1)
+		n := exchanged.Add(1)
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"access_token":"ya29.test","token_type":"Bearer","expires_in":3600}`))
+		_, _ = fmt.Fprintf(w, `{"access_token":"ya29.test-%d","token_type":"Bearer","expires_in":3600}`, n)
 	}))
 	t.Cleanup(tokenServer.Close)
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -114,6 +120,53 @@ func TestCloudGoogle(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", path)
+	return &exchanged
+}
+
+// TestCloudGoogleRefreshOutlivesRead: Google's gcloud authenticator runs
+// gcloud again, on the context it was made with, each time its token
+// expires, long after the read that made it has ended. That context must
+// outlive the read (and the context the keychain was made with), or every
+// read after the first token's hour fails as cancelled.
+func TestCloudGoogleRefreshOutlivesRead(t *testing.T) {
+	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", "")
+	t.Setenv("HOME", t.TempDir()) // no application_default_credentials.json
+	t.Setenv("GCE_METADATA_HOST", "")
+	calls := filepath.Join(t.TempDir(), "calls")
+	// Tokens that expire at once: oauth2 refreshes a token 10 s before its
+	// expiry, so every Authorization runs gcloud again.
+	bin := t.TempDir()
+	script := fmt.Sprintf("#!/bin/sh\necho x >> %q\nprintf '{\"credential\":{\"access_token\":\"ya29.gcloud\",\"token_expiry\":\"%%s\"}}' \"$(date -u +%%Y-%%m-%%dT%%H:%%M:%%SZ)\"\n", calls)
+	if err := os.WriteFile(filepath.Join(bin, "gcloud"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+
+	made, cancelMade := context.WithCancel(t.Context())
+	k, err := New(made, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancelMade()
+	read, cancelRead := context.WithCancel(t.Context())
+	repo := names.Repository{Name: "europe-docker.pkg.dev/acme/app", Registry: "europe-docker.pkg.dev", Path: "acme/app"}
+	auth, source, err := k.Resolve(read, k.Key(repo), repo)
+	if err != nil || source != "gcloud" {
+		t.Fatalf("resolve = %q, %v; want gcloud's credentials", source, err)
+	}
+	cancelRead()
+	cfg, err := auth.Authorization()
+	if err != nil {
+		t.Fatalf("a token refresh after the first read ended: %v", err)
+	}
+	data, _ := os.ReadFile(calls)
+	if cfg.Password != "ya29.gcloud" || strings.Count(string(data), "x") < 2 {
+		t.Errorf("authorization %+v after %d gcloud runs: want a refreshed token", cfg, strings.Count(string(data), "x"))
+	}
+}
+
+func TestCloudGoogle(t *testing.T) {
+	exchanged := googleServiceAccount(t)
 	auth, source, err := resolveWith(t, "europe-docker.pkg.dev")
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +178,7 @@ func TestCloudGoogle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Password != "ya29.test" || exchanged.Load() == 0 {
+	if !strings.HasPrefix(cfg.Password, "ya29.test-") || exchanged.Load() == 0 {
 		t.Errorf("authorization %+v after %d token exchanges: want the service account's access token", cfg, exchanged.Load())
 	}
 }
@@ -229,7 +282,7 @@ func TestCloudECRBoundedByTimeout(t *testing.T) {
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_ENDPOINT_URL_ECR", "http://"+registrytest.NewSilent(t))
+	t.Setenv("AWS_ENDPOINT_URL_ECR", "http://"+faults.NewSilent(t))
 	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 	defer cancel()
 	k := &Keychain{log: func(context.Context, string, map[string]any) {}, life: context.Background()}

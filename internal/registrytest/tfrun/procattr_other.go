@@ -1,14 +1,14 @@
 //go:build !linux
 
-package registrytest
+package tfrun
 
 import (
 	"os/exec"
 	"syscall"
 )
 
-// sysProcAttr returns nil: only Linux can tie a child's life to its parent's.
-func sysProcAttr() *syscall.SysProcAttr {
+// SysProcAttr returns nil: only Linux can tie a child's life to its parent's.
+func SysProcAttr() *syscall.SysProcAttr {
 	return nil
 }
 

@@ -1,13 +1,13 @@
-package registrytest
+package tfrun
 
 import (
 	"os/exec"
 	"syscall"
 )
 
-// sysProcAttr has the kernel kill a registry when the test process dies,
+// SysProcAttr has the kernel kill a registry when the test process dies,
 // even when it dies without running its cleanups (a panic, a -timeout).
-func sysProcAttr() *syscall.SysProcAttr {
+func SysProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
 

@@ -1,4 +1,4 @@
-package registrytest
+package benchmarks
 
 import (
 	"encoding/json"

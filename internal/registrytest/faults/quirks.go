@@ -1,4 +1,4 @@
-package registrytest
+package faults
 
 import (
 	"encoding/json"

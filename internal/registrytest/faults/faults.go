@@ -1,4 +1,4 @@
-package registrytest
+package faults
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
 
 // Fault says how a [FaultProxy] answers the requests it matches, instead of
@@ -68,9 +70,9 @@ type FaultProxy struct {
 
 	// Requests counts the requests the proxy served, by kind, whether a
 	// fault answered them or the registry (the helpers' own are left out).
-	Requests *RequestCounts
+	Requests *registrytest.RequestCounts
 
-	upstream *Registry
+	upstream *registrytest.Registry
 	client   *http.Client
 
 	mu     sync.Mutex
@@ -84,20 +86,20 @@ type activeFault struct {
 
 // NewFaultProxy starts a FaultProxy in front of upstream, which must serve
 // plain HTTP. It stops when the test ends.
-func NewFaultProxy(t testing.TB, upstream *Registry) *FaultProxy {
+func NewFaultProxy(t testing.TB, upstream *registrytest.Registry) *FaultProxy {
 	t.Helper()
 	if upstream.CertPool != nil {
-		t.Fatal("registrytest: NewFaultProxy needs a registry without TLS")
+		t.Fatal("faults: NewFaultProxy needs a registry without TLS")
 	}
 	p := &FaultProxy{
-		Requests: &RequestCounts{},
+		Requests: &registrytest.RequestCounts{},
 		upstream: upstream,
 		client: &http.Client{
 			Transport:     upstream.Transport(),
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
 	}
-	srv := httptest.NewServer(p.Requests.wrap(p))
+	srv := httptest.NewServer(p.Requests.Wrap(p))
 	t.Cleanup(srv.Close)
 	p.Host = strings.TrimPrefix(srv.URL, "http://")
 	return p

@@ -1,4 +1,4 @@
-package registrytest
+package benchmarks
 
 import (
 	"net"
@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 )
 
 // LatencyProxy stands between the code under test and a registry on
@@ -31,7 +33,7 @@ type LatencyProxy struct {
 // counters are the live counts of a LatencyProxy.
 type counters struct {
 	// RequestCounts counts the requests to the registry by kind.
-	RequestCounts
+	registrytest.RequestCounts
 	token, unauthorized, conns, tlsProbes atomic.Int64
 	// first and last are when the first request arrived and the last one
 	// was answered, in Unix nanoseconds; inFlight and maxInFlight count the
@@ -50,17 +52,10 @@ type span struct{ from, to time.Time }
 
 // Tally is what a LatencyProxy counted between two calls of Take.
 type Tally struct {
-	// Ping counts GET and HEAD /v2/.
-	Ping int64
+	// Counts are the requests to the registry, by kind.
+	registrytest.Counts
 	// Token counts requests to the token server.
 	Token int64
-	// TagList counts GET /v2/<name>/tags/list, one per page.
-	TagList int64
-	// ManifestHead and ManifestGet count HEAD and GET
-	// /v2/<name>/manifests/<reference>.
-	ManifestHead, ManifestGet int64
-	// Other counts every other request.
-	Other int64
 	// Unauthorized counts the answers, of any kind above, that were 401.
 	Unauthorized int64
 	// Conns counts the TCP connections accepted, on both fronts.
@@ -123,12 +118,12 @@ func maxTime(a, b time.Time) time.Time {
 
 // Total is the number of HTTP requests, of every kind.
 func (c Tally) Total() int64 {
-	return c.Ping + c.Token + c.TagList + c.ManifestHead + c.ManifestGet + c.Other
+	return c.Counts.Total() + c.Token
 }
 
 // NewLatencyProxy starts a proxy in front of r (a plain-HTTP registry) that
 // delays every request by delay, and stops it when the test ends.
-func NewLatencyProxy(tb testing.TB, r *Registry, delay time.Duration) *LatencyProxy {
+func NewLatencyProxy(tb testing.TB, r *registrytest.Registry, delay time.Duration) *LatencyProxy {
 	tb.Helper()
 	if r.CertPool != nil {
 		tb.Fatal("LatencyProxy: the registry must serve plain HTTP")
@@ -187,7 +182,7 @@ func NewLatencyProxy(tb testing.TB, r *Registry, delay time.Duration) *LatencyPr
 			}
 			return nil
 		},
-	}, p.counts.counter)
+	}, p.counts.Counter)
 	p.Host = strings.TrimPrefix(front.URL, "http://")
 	return p
 }
@@ -246,12 +241,8 @@ func (p *LatencyProxy) Take() Tally {
 		Busy:         busy,
 		Serving:      time.Duration(c.serving.Swap(0)),
 		MaxInFlight:  c.maxInFlight.Swap(0),
-		Ping:         c.Ping.Swap(0),
+		Counts:       c.Take(),
 		Token:        c.token.Swap(0),
-		TagList:      c.TagList.Swap(0),
-		ManifestHead: c.ManifestHead.Swap(0),
-		ManifestGet:  c.ManifestGet.Swap(0),
-		Other:        c.Other.Swap(0),
 		Unauthorized: c.unauthorized.Swap(0),
 		Conns:        c.conns.Swap(0),
 		TLSProbes:    c.tlsProbes.Swap(0),

@@ -1,4 +1,4 @@
-package registrytest
+package tfrun
 
 import (
 	"context"
@@ -29,17 +29,17 @@ func Tool(t testing.TB, name string) string {
 	v, _ := tools.LoadOrStore(name, sync.OnceValues(func() (string, error) { return goTool(name) }))
 	find, ok := v.(func() (string, error))
 	if !ok {
-		t.Fatalf("registrytest: tool cache holds a %T", v)
+		t.Fatalf("tfrun: tool cache holds a %T", v)
 	}
 	path, err := find()
 	if err != nil {
-		t.Fatalf("registrytest: %v", err)
+		t.Fatalf("tfrun: %v", err)
 	}
 	return path
 }
 
 // goTool asks the go command for the path of a tool's binary, building it
-// if need be. It runs without the test proxy of [BlockInternet], so that the
+// if need be. It runs without the test proxy (see [ProxyVariable]), so that the
 // go command may fetch modules from its module proxy.
 func goTool(name string) (string, error) {
 	root, err := repoRoot()
@@ -56,13 +56,20 @@ func goTool(name string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
+// ProxyVariable names the environment variable that holds the address of
+// the proxy that keeps tests off the internet (registrytest.BlockInternet
+// sets both): the go command runs without that proxy, so that it may fetch
+// modules.
+const ProxyVariable = "REGISTRYTEST_PROXY"
+
 // withoutTestProxy returns env less the proxy variables that point at the
 // test proxy, and with GOWORK off (a go.work would not list tools/go.mod).
 func withoutTestProxy(env []string) []string {
+	testProxy := os.Getenv(ProxyVariable)
 	out := make([]string, 0, len(env)+1)
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
-		if proxy != nil && v == proxy.URL && strings.HasSuffix(strings.ToUpper(k), "_PROXY") {
+		if testProxy != "" && v == testProxy && strings.HasSuffix(strings.ToUpper(k), "_PROXY") {
 			continue
 		}
 		out = append(out, kv)

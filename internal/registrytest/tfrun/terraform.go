@@ -1,4 +1,4 @@
-package registrytest
+package tfrun
 
 import (
 	"bytes"
@@ -50,18 +50,36 @@ func TerraformPath(tb testing.TB) string {
 // binary, on first use, however many tests ask for it.
 type ProviderBuild struct {
 	build func() (string, error)
+
+	mu  sync.Mutex
+	dir string // made by the build; holds the binary only
 }
 
-// NewProviderBuild returns a ProviderBuild that builds into dir (made if
-// need be), which then holds the binary only, as a dev_overrides entry
-// wants: a directory that the test binary's TestMain removes at its end.
-func NewProviderBuild(dir string) *ProviderBuild {
-	return &ProviderBuild{build: sync.OnceValues(func() (string, error) {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
+// NewProviderBuild returns a ProviderBuild that builds, on first use, into
+// a temporary directory of its own, which then holds the binary only, as a
+// dev_overrides entry wants. [ProviderBuild.Remove] deletes it.
+func NewProviderBuild() *ProviderBuild {
+	p := &ProviderBuild{}
+	p.build = sync.OnceValues(func() (string, error) {
+		dir, err := os.MkdirTemp("", "registry-provider-build-")
+		if err != nil {
 			return "", err
 		}
+		p.mu.Lock()
+		p.dir = dir
+		p.mu.Unlock()
 		return buildProvider(dir)
-	})}
+	})
+	return p
+}
+
+// Remove deletes the build's directory, if it was built.
+func (p *ProviderBuild) Remove() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.dir != "" {
+		_ = os.RemoveAll(p.dir)
+	}
 }
 
 // Path returns the provider binary's path, building it the first time; a
@@ -77,7 +95,8 @@ func (p *ProviderBuild) Path(tb testing.TB) string {
 
 // buildProvider builds the provider from this repository, as `make build`
 // does, into dir, and returns the binary's path. The build runs without the
-// test proxy of [BlockInternet], so that the go command may fetch modules.
+// test proxy (see [ProxyVariable]), so that the go command may fetch
+// modules.
 func buildProvider(dir string) (string, error) {
 	root, err := repoRoot()
 	if err != nil {
@@ -190,15 +209,21 @@ func (w *Workspace) Config(tb testing.TB, name, hcl string) string {
 }
 
 // Plan runs `terraform plan` in dir with extra arguments, saving the plan in
-// dir, and returns its wall time.
+// dir, and returns its wall time; a failed plan fails the test.
 func (w *Workspace) Plan(tb testing.TB, dir string, extra ...string) time.Duration {
 	tb.Helper()
-	args := append([]string{"plan", "-input=false", "-lock=false", "-no-color", "-out=" + planFile}, extra...)
-	_, elapsed, err := Run(dir, w.env, w.terraform, args...)
+	_, elapsed, err := w.TryPlan(dir, extra...)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return elapsed
+}
+
+// TryPlan is [Workspace.Plan] for a plan that may fail: it returns the
+// plan's output, its wall time and its error.
+func (w *Workspace) TryPlan(dir string, extra ...string) ([]byte, time.Duration, error) {
+	args := append([]string{"plan", "-input=false", "-lock=false", "-no-color", "-out=" + planFile}, extra...)
+	return Run(dir, w.env, w.terraform, args...)
 }
 
 // Show returns what `terraform show -json` prints of the plan that [Plan]

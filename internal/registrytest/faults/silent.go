@@ -1,4 +1,4 @@
-package registrytest
+package faults
 
 import (
 	"net"
@@ -14,7 +14,7 @@ func NewSilent(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatalf("registrytest: %v", err)
+		t.Fatalf("faults: %v", err)
 	}
 	var (
 		mu    sync.Mutex

@@ -14,4 +14,9 @@ provider "registry" {
 
   # The most one data source's read may take, every page and retry included.
   timeout = "1m"
+
+  # Where a self-hosted registry reports push times, for min_age.
+  registry_api = {
+    "harbor.example.com" = { type = "harbor" }
+  }
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/faults"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/pushapi"
 )
 
 // credentialHelper installs docker-credential-<name> on PATH; it answers
@@ -247,8 +249,8 @@ func TestAccAuthFromEnvironment(t *testing.T) {
 }
 
 // TestAccSecretsStayOut runs a plan with TF_LOG=trace and credentials from an
-// auth block, the environment and a Docker config, and checks that no
-// secret appears in the log or the state.
+// auth block, the environment and a Docker config, and a registry_api
+// token, and checks that no secret appears in the log or the state.
 func TestAccSecretsStayOut(t *testing.T) {
 	reg := registrytest.NewDistribution(t, registrytest.WithTokenAuth(map[string]string{"frank": "frank-block-s3cret", "grace": "grace-env-s3cret"}))
 	reg.PushTags(t, "team/app", "1.0.0", "2.0.0")
@@ -264,8 +266,13 @@ func TestAccSecretsStayOut(t *testing.T) {
 	t.Setenv("REGISTRY_AUTH_GRACE_USERNAME", "heidi")
 	t.Setenv("REGISTRY_AUTH_GRACE_PASSWORD", "heidi-file-s3cret")
 	cfgPath := registrytest.DockerConfig{Auths: map[string]string{third.Host: "ivan:ivan-basic-s3cret"}}.Write(t, t.TempDir())
+	quay := pushapi.NewQuay(t)
+	quay.Require("Bearer quay-api-s3cret")
+	for _, tag := range []string{"1.0.0", "2.0.0"} {
+		quay.Push("team/app", tag, time.Now().Add(-30*24*time.Hour))
+	}
 
-	secrets := []string{"frank-block-s3cret", "heidi-file-s3cret", "ivan-basic-s3cret",
+	secrets := []string{"frank-block-s3cret", "heidi-file-s3cret", "ivan-basic-s3cret", "quay-api-s3cret",
 		base64.StdEncoding.EncodeToString([]byte("ivan:ivan-basic-s3cret")), base64.StdEncoding.EncodeToString([]byte("frank:frank-block-s3cret"))}
 	noSecretInState := func(s *terraform.State) error {
 		for _, m := range s.Modules {
@@ -286,18 +293,21 @@ func TestAccSecretsStayOut(t *testing.T) {
 			authBlock(reg.Host, "frank", "var.password"),
 			fmt.Sprintf("docker_config_file = %q", cfgPath),
 			fmt.Sprintf("ca_file = %q", third.CAFile),
+			fmt.Sprintf("registry_api = { %q = { type = \"quay\", url = %q, token = var.quay_token } }", reg.Host, quay.URL),
 		),
 			"variable \"password\" {\n sensitive = true\n}",
-			fmt.Sprintf(`data "registry_latest_tag" "a" { image = "%s/team/app" }`, reg.Host),
+			"variable \"quay_token\" {\n sensitive = true\n}",
+			fmt.Sprintf("data \"registry_latest_tag\" \"a\" {\n  image = \"%s/team/app\"\n  min_age = \"7d\"\n  age_from = \"push\"\n}", reg.Host),
 			fmt.Sprintf(`data "registry_latest_tag" "b" { image = "%s/team/app" }`, other.Host),
 			fmt.Sprintf(`data "registry_image_digest" "c" {
   image = "%s/team/app"
   tag   = "2.0.0"
 }`, third.Host)),
-		ConfigVariables: config.Variables{"password": config.StringVariable("frank-block-s3cret")},
+		ConfigVariables: config.Variables{"password": config.StringVariable("frank-block-s3cret"), "quay_token": config.StringVariable("quay-api-s3cret")},
 		Check:           noSecretInState,
 		ConfigStateChecks: []statecheck.StateCheck{
 			expect("data.registry_latest_tag.a", "tag", knownvalue.StringExact("2.0.0")),
+			expect("data.registry_latest_tag.a", "age_source", knownvalue.StringExact("push")),
 			expect("data.registry_latest_tag.b", "tag", knownvalue.StringExact("2.0.0")),
 		},
 	})

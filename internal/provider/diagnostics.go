@@ -11,6 +11,7 @@ import (
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/pushtime"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/tagfilter"
 )
 
@@ -51,6 +52,7 @@ var optionAttributes = map[string]string{
 	"Insecure":         "insecure_registries",
 	"CAFile":           "ca_file",
 	"Mirrors":          "mirrors",
+	"APIs":             "registry_api",
 }
 
 // invalidConfiguration reports a provider configuration the registry
@@ -230,6 +232,41 @@ func emptyTagList(img names.Repository, mirror string) diag.Diagnostic {
 func newLineInAnotherShape(img names.Repository, current, other string) diag.Diagnostic {
 	return diag.NewAttributeWarningDiagnostic(path.Root("current"), "Newer Tags In Another Shape",
 		fmt.Sprintf("No tag of %s has the shape of current %q (%s) and is newer than it, but %s, of another shape, opens a new major or minor line: the project may have changed its tag scheme. Set variant = \"any\" to follow it, or change current.", img.Name, current, tagfilter.Shape(current), other))
+}
+
+// invalidRegistryAPI reports a registry_api entry the provider cannot use.
+func invalidRegistryAPI(at path.Path, host string, err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(at, "Invalid Registry API", fmt.Sprintf("The registry_api entry for %q: %v.", host, err))
+}
+
+// noPushTime reports age_from = "push" on a registry whose push times the
+// provider cannot read.
+func noPushTime(img names.Repository, api pushtime.Type) diag.Diagnostic {
+	detail := fmt.Sprintf("age_from = \"push\" needs the push times of %s, and the provider knows no API that reports them for registry %s. "+
+		"Set registry_api for %q (type \"harbor\", \"gitlab\" or \"quay\" for a self-hosted one), or set age_from = \"auto\" to count "+
+		"from the creation time where there is no push time.", img.Name, img.Registry, img.Registry)
+	if api == pushtime.TypeGHCR {
+		detail = fmt.Sprintf("age_from = \"push\" needs the push times of %s, which GitHub's packages API gives only with a classic token "+
+			"that may read packages (read:packages): set GITHUB_TOKEN, or registry_api's token for \"ghcr.io\".", img.Name)
+	}
+	return diag.NewErrorDiagnostic("No Push Time", detail)
+}
+
+// cannotReadPushTime reports a push-time API that failed under
+// age_from = "push".
+func cannotReadPushTime(img names.Repository, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Cannot Read Push Time",
+		fmt.Sprintf("Cannot read the push times of %s on registry %s: %v.\n\nCheck registry_api for %q (its url and token), or set "+
+			"age_from = \"auto\" to count from the creation time when the API cannot be read.", img.Name, img.Registry, err, img.Registry))
+}
+
+// pushTimeNotRead warns that a push-time API failed under age_from =
+// "auto", so the read counted from creation time.
+func pushTimeNotRead(img names.Repository, err error) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Push Time Not Read",
+		fmt.Sprintf("Cannot read the push times of %s on registry %s: %v. This read measured min_age from the images' creation time, "+
+			"which whoever built them sets.\n\nCheck registry_api for %q (its url and token), or set age_from = \"created\" to "+
+			"stop asking the API.", img.Name, img.Registry, err, img.Registry))
 }
 
 // recoverRead turns a panic in a data source's Read into an error of that

@@ -41,10 +41,13 @@ type latestTagModel struct {
 	Variant         types.String `tfsdk:"variant"`
 	Platform        types.String `tfsdk:"platform"`
 	MinAge          types.String `tfsdk:"min_age"`
+	AgeFrom         types.String `tfsdk:"age_from"`
 	Tag             types.String `tfsdk:"tag"`
 	UpdateAvailable types.Bool   `tfsdk:"update_available"`
 	UpdateKind      types.String `tfsdk:"update_kind"`
 	Created         types.String `tfsdk:"created"`
+	Pushed          types.String `tfsdk:"pushed"`
+	AgeSource       types.String `tfsdk:"age_source"`
 }
 
 func (d *latestTagDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -86,13 +89,23 @@ func (d *latestTagDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			},
 			"min_age": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "Only tags whose image was created at least this long ago: decimal numbers, each with a unit " +
-					"`d` (24 h), `h`, `m` or `s`, such as `7d`, `36h`, `1d12h` or `1.5d`; `0` means no age rule. The creation time is " +
-					"the `org.opencontainers.image.created` annotation of the index, else of the image's manifest, else the image " +
-					"config's `created`; a time that is missing, does not parse or is before 2000 (reproducible builds write 1970) " +
-					"counts as too new. The newest candidates are read one by one, at most 20: a manifest GET each, plus the image's " +
-					"manifest for an index and its config when no annotation says. On Docker Hub each manifest GET counts as a pull.",
+				MarkdownDescription: "Only tags at least this old: decimal numbers, each with a unit `d` (24 h), `h`, `m` or `s`, " +
+					"such as `7d`, `36h`, `1d12h` or `1.5d`; `0` means no age rule. The age counts from the tag's push time where the " +
+					"registry reports one, else from the image's creation time (see `age_from` and the Release age section); a time " +
+					"that is missing, does not parse or is before 2000 (reproducible builds write 1970) counts as too new. The newest " +
+					"candidates are read one by one, at most 20: a push time from the registry's API, or a manifest GET (plus the " +
+					"image's manifest for an index and its config when no annotation says). On Docker Hub each manifest GET counts " +
+					"as a pull; a read of Hub's API does not.",
 				Validators: []validator.String{parsedBy("minimum age", parseMinAge)},
+			},
+			"age_from": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "What `min_age` counts from: `auto` (the default) the tag's push time where the registry " +
+					"reports one (through its API, or `registry_api`), else the image's creation time; `push` the push time only (a " +
+					"registry that reports none is an error, and a tag without one counts as too new); `created` the creation time " +
+					"only: the `org.opencontainers.image.created` annotation of the index, else of the image's manifest, else the " +
+					"image config's `created`, which whoever built the image sets.",
+				Validators: []validator.String{stringvalidator.OneOf(ageAuto, agePush, ageCreated)},
 			},
 			"tag": schema.StringAttribute{
 				Computed: true,
@@ -123,7 +136,16 @@ func (d *latestTagDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"created": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: "The chosen image's creation time, RFC 3339 in UTC with whole seconds (`2026-11-20T08:15:00Z`), " +
-					"when a `min_age` rule applies; null otherwise.",
+					"when a `min_age` rule applies and the age was measured from it; null otherwise.",
+			},
+			"pushed": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "When the registry received the chosen tag, RFC 3339 as `created`, when a `min_age` rule " +
+					"applies and the age was measured from it; null otherwise.",
+			},
+			"age_source": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`push` or `created`: what the chosen tag's age was measured from; null without a `min_age` rule.",
 			},
 		})
 }
@@ -169,6 +191,17 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 	chosen, err := d.choose(ctx, img, list, sel, a)
+	resp.Diagnostics.Append(chosen.warnings...)
+	var noPush *noPushTimeError
+	var pushErr *pushTimeError
+	switch {
+	case errors.As(err, &noPush):
+		resp.Diagnostics.Append(noPushTime(img, noPush.api))
+		return
+	case errors.As(err, &pushErr):
+		resp.Diagnostics.Append(cannotReadPushTime(img, pushErr.err))
+		return
+	}
 	if err != nil {
 		if a.walks() {
 			resp.Diagnostics.Append(cannotReadImage(err))
@@ -188,16 +221,13 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// maxWalked is the most candidates whose images a read inspects for
-// platform and min_age.
-const maxWalked = 20
-
 // latestTagArgs are a read's arguments, parsed.
 type latestTagArgs struct {
 	selection
 	current  string
 	platform *names.Platform
 	minAge   time.Duration
+	ageFrom  string
 }
 
 // walks reports whether the rules need the candidates' images.
@@ -218,64 +248,14 @@ func (m *latestTagModel) args(ctx context.Context) (latestTagArgs, diag.Diagnost
 			diags.Append(invalidValue(path.Root("min_age"), "minimum age", err))
 		}
 	}
+	a.ageFrom = ageAuto
+	if !m.AgeFrom.IsNull() {
+		a.ageFrom = m.AgeFrom.ValueString()
+	}
 	if !diags.HasError() && !m.Current.IsNull() && !a.filter.Keep(a.current) {
 		diags.Append(currentNotKept(a.current, a.filter.String()))
 	}
 	return a, diags
-}
-
-// chosenTag is the outcome of choose: the tag, its digest and creation
-// time, and what the walk over the candidates rejected.
-type chosenTag struct {
-	tag, digest string
-	created     time.Time
-	walked      walkCounts
-}
-
-// walkCounts counts the candidates the walk rejected, by rule.
-type walkCounts struct {
-	platform, age int
-	// gone counts the candidates deleted since the list was read.
-	gone int
-	// capped is true when candidates were left unread at maxWalked.
-	capped bool
-}
-
-// choose returns the newest candidate that the rules keep: the first of
-// sel's candidates without platform and min_age, else the first, walking
-// from the newest, whose image has the platform and is old enough.
-func (d *latestTagDataSource) choose(ctx context.Context, img names.Repository, list *registry.TagList, sel tagfilter.Selection, a latestTagArgs) (chosenTag, error) {
-	if !a.walks() {
-		facts, err := d.data.client.Inspect(ctx, img, list, sel.Tag, registry.Want{})
-		if err != nil {
-			return chosenTag{}, err
-		}
-		return chosenTag{tag: sel.Tag, digest: facts.Digest}, nil
-	}
-	var out chosenTag
-	now := time.Now()
-	for _, tag := range sel.Candidates {
-		facts, err := d.data.client.Inspect(ctx, img, list, tag, registry.Want{Platform: a.platform, Created: a.minAge > 0})
-		var re *registry.Error
-		if errors.As(err, &re) && re.Kind == registry.KindNotFound {
-			out.walked.gone++ // deleted since the list was read: skipped
-			continue
-		}
-		if err != nil {
-			return chosenTag{}, err
-		}
-		switch {
-		case !facts.HasPlatform:
-			out.walked.platform++
-		case a.minAge > 0 && (facts.Created.IsZero() || now.Sub(facts.Created) < a.minAge):
-			out.walked.age++
-		default:
-			out.tag, out.digest, out.created = tag, facts.Digest, facts.Created
-			return out, nil
-		}
-	}
-	out.walked.capped = sel.Kept > len(sel.Candidates)
-	return out, nil
 }
 
 // warn adds the read's warnings: those of the tag list, a new line in
@@ -306,9 +286,15 @@ func (m *latestTagModel) fill(img names.Repository, a latestTagArgs, chosen chos
 	m.pin(img, chosen.tag, chosen.digest)
 	m.UpdateAvailable = types.BoolValue(false)
 	m.UpdateKind = types.StringNull()
-	m.Created = types.StringNull()
-	if a.minAge > 0 {
-		m.Created = types.StringValue(chosen.created.UTC().Truncate(time.Second).Format(time.RFC3339))
+	m.Created, m.Pushed, m.AgeSource = types.StringNull(), types.StringNull(), types.StringNull()
+	if chosen.ageSource != "" {
+		at := types.StringValue(chosen.age.UTC().Truncate(time.Second).Format(time.RFC3339))
+		if chosen.ageSource == agePush {
+			m.Pushed = at
+		} else {
+			m.Created = at
+		}
+		m.AgeSource = types.StringValue(chosen.ageSource)
 	}
 	if m.Current.IsNull() {
 		return nil
@@ -355,6 +341,7 @@ func noMatchDetail(img names.Repository, a latestTagArgs, list *registry.TagList
 		}
 	}
 	b.WriteString(strings.Join(rejected, ",") + ".")
+	b.WriteString(walked.ageDetail(a.minAge))
 	if walked.capped {
 		fmt.Fprintf(&b, " Only the newest %d candidates were read for platform and min_age.", maxWalked)
 	}

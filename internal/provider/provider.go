@@ -56,6 +56,7 @@ type providerModel struct {
 	Mirrors            types.Map    `tfsdk:"mirrors"`
 	MaxConcurrent      types.Int64  `tfsdk:"max_concurrent_requests"`
 	Timeout            types.String `tfsdk:"timeout"`
+	RegistryAPI        types.Map    `tfsdk:"registry_api"`
 }
 
 type authModel struct {
@@ -167,6 +168,7 @@ func (p *registryProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"the plan holds, so that a large plan does not trip a registry's rate limits: 1 to 256. Defaults to `%d`.", registry.DefaultMaxConcurrentRequests),
 				Validators: []validator.Int64{int64validator.Between(1, 256)},
 			},
+			"registry_api": registryAPIAttribute(),
 			"timeout": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "The most one data source's read may take, every page and retry included, as a Go " +
@@ -196,7 +198,7 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	for attr, v := range map[string]attr.Value{
 		"docker_config_file": cfg.DockerConfigFile, "insecure_registries": cfg.InsecureRegistries, "ca_file": cfg.CAFile,
-		"mirrors": cfg.Mirrors, "max_concurrent_requests": cfg.MaxConcurrent, "timeout": cfg.Timeout,
+		"mirrors": cfg.Mirrors, "max_concurrent_requests": cfg.MaxConcurrent, "timeout": cfg.Timeout, "registry_api": cfg.RegistryAPI,
 	} {
 		if v.IsUnknown() {
 			resp.Diagnostics.Append(unknownValue(path.Root(attr)))
@@ -231,6 +233,7 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.Append(cfg.Mirrors.ElementsAs(ctx, &opts.Mirrors, false)...)
 	}
 	opts.Auth = authOptions(cfg.Auth, &resp.Diagnostics)
+	opts.APIs = registryAPIOptions(ctx, cfg.RegistryAPI, &resp.Diagnostics)
 	env, err := credentials.FromEnv(os.Environ())
 	if err != nil {
 		resp.Diagnostics.Append(invalidConfiguration(err))
@@ -246,6 +249,11 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	data.client = client
 	data.secrets = secretsOf(opts.Auth, opts.EnvAuth)
+	for _, api := range opts.APIs {
+		if api.Token != "" {
+			data.secrets = append(data.secrets, api.Token)
+		}
+	}
 	tflog.Debug(ctx, "configured the registry client", map[string]any{
 		"timeout":             data.timeout.String(),
 		"insecure_registries": opts.Insecure,

@@ -6,9 +6,11 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"sync"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/credentials"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/pushtime"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/runcache"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/transport"
 )
@@ -59,6 +61,9 @@ type Options struct {
 	UserAgent string
 	// Log, when set, receives the request log.
 	Log LogFunc
+	// APIs holds the push-time APIs of registry hosts, over the known
+	// hosts' (pushtime.Known).
+	APIs map[string]pushtime.API
 }
 
 // Client reads tag lists, digests and what the walk over candidates needs
@@ -76,6 +81,11 @@ type Client struct {
 	fallbacks runcache.Map[*ImageFacts] // by registry, tag and what was asked, from the registry or a mirror
 	manifests runcache.Map[*manifestFacts]
 	configs   runcache.Map[*configFacts]
+
+	apis      map[string]pushtime.API // by canonical registry host
+	readersMu sync.Mutex
+	readers   map[string]pushtime.Reader // by registry host; nil for none
+	pushed    runcache.Map[pushed]       // by repository and tag
 }
 
 // New builds a Client. ctx is the provider run's: what outlives one read
@@ -89,6 +99,10 @@ func New(ctx context.Context, o Options) (*Client, error) {
 		return nil, err
 	}
 	mirrors, err := mirrorOptions(o.Mirrors)
+	if err != nil {
+		return nil, err
+	}
+	apis, err := apiOptions(o.APIs)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +125,26 @@ func New(ctx context.Context, o Options) (*Client, error) {
 	if err != nil {
 		return nil, &OptionError{Field: "CAFile", Err: err}
 	}
-	return &Client{transport: tr, keychain: kc, mirrors: mirrors, log: log}, nil
+	return &Client{transport: tr, keychain: kc, mirrors: mirrors, log: log, apis: apis, readers: map[string]pushtime.Reader{}}, nil
+}
+
+// apiOptions checks the APIs option and keys it by canonical host.
+func apiOptions(in map[string]pushtime.API) (map[string]pushtime.API, error) {
+	out := make(map[string]pushtime.API, len(in))
+	for _, host := range slices.Sorted(maps.Keys(in)) {
+		if err := names.CheckRegistryHost(host); err != nil {
+			return nil, &OptionError{Field: "APIs", Err: err}
+		}
+		if err := in[host].Check(); err != nil {
+			return nil, &OptionError{Field: "APIs", Err: fmt.Errorf("[%q]: %w", host, err)}
+		}
+		canonical := names.CanonicalHost(host)
+		if _, dup := out[canonical]; dup {
+			return nil, &OptionError{Field: "APIs", Err: fmt.Errorf("two entries name the registry %s: keep one", canonical)}
+		}
+		out[canonical] = in[host]
+	}
+	return out, nil
 }
 
 // hostsOption checks the registry hosts of an option and returns them in

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/google/go-containerregistry/pkg/authn"
 	ggcrtransport "github.com/google/go-containerregistry/pkg/v1/remote/transport"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
@@ -31,25 +30,9 @@ func (c *Client) session(ctx context.Context, repo names.Repository) (*session, 
 }
 
 func (c *Client) newSession(ctx context.Context, repo names.Repository) (*session, error) {
-	p, err := c.transport.Ping(ctx, repo.Registry)
+	rt, p, err := c.authTransport(ctx, repo, "repository:"+repo.Path+":"+ggcrtransport.PullScope)
 	if err != nil {
 		return nil, err
-	}
-	scope := "repository:" + repo.Path + ":" + ggcrtransport.PullScope
-	key := c.keychain.Key(repo)
-	rt := transport.NewAuth(c.transport, repo.Registry, p, scope, func(ctx context.Context) (authn.Authenticator, error) {
-		auth, _, err := c.keychain.Resolve(ctx, key, repo)
-		if err != nil {
-			return nil, &CredentialError{Err: err}
-		}
-		return auth, nil
-	})
-	if p.AsksForCredentials() {
-		// The registry asks for credentials: look them up now, and get the
-		// first token, so that a failure is this read's error.
-		if err := rt.Refresh(ctx, 0); err != nil {
-			return nil, err
-		}
 	}
 	return &session{repo: repo, scheme: p.Scheme, rt: rt, log: c.log}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/transport"
@@ -19,6 +20,8 @@ import (
 type tagPage struct {
 	tags    []string
 	invalid []uint64
+	// pushed holds, for a Google registry, each valid tag's push time.
+	pushed map[string]time.Time
 }
 
 // len is how many tags the page listed.
@@ -52,6 +55,12 @@ func decodeTags(r io.Reader, seed maphash.Seed) (tagPage, error) {
 		key, err := dec.Token()
 		if err != nil {
 			return tagPage{}, notJSON(err)
+		}
+		if key == "manifest" {
+			if page.pushed, err = decodeUploads(dec); err != nil {
+				return tagPage{}, notJSON(err)
+			}
+			continue
 		}
 		if key != "tags" {
 			if err := skipValue(dec); err != nil {
@@ -95,6 +104,72 @@ func decodeTags(r io.Reader, seed maphash.Seed) (tagPage, error) {
 		return tagPage{}, errors.New(`the tag list has no "tags" field: the registry did not answer with a tag list`)
 	}
 	return page, nil
+}
+
+// decodeUploads decodes the "manifest" map of a Google tag list, digest by
+// digest, into each valid tag's push time: the timeUploadedMs of the digest
+// that lists the tag (go-containerregistry's pkg/v1/google, type
+// ManifestInfo). A value that is not such a map is skipped.
+func decodeUploads(dec *json.Decoder) (map[string]time.Time, error) {
+	tok, err := dec.Token()
+	if err != nil || tok != json.Delim('{') {
+		if err == nil && tok == json.Delim('[') {
+			return nil, skipRest(dec, 1)
+		}
+		return nil, err
+	}
+	pushed := map[string]time.Time{}
+	for dec.More() {
+		if _, err := dec.Token(); err != nil { // the digest
+			return nil, err
+		}
+		// Container Registry sends timeUploadedMs as a string, Artifact
+		// Registry has sent a number (google/go-containerregistry#667).
+		var info struct {
+			Tags           []string    `json:"tag"`
+			TimeUploadedMs json.Number `json:"timeUploadedMs"`
+		}
+		if err := dec.Decode(&info); err != nil {
+			var syntax *json.SyntaxError
+			if errors.As(err, &syntax) || passThrough(err) {
+				return nil, err
+			}
+			continue // a field of another type: no time from this digest
+		}
+		ms, err := info.TimeUploadedMs.Int64()
+		if err != nil {
+			continue
+		}
+		at := time.UnixMilli(ms).UTC()
+		if at.Year() < 2000 {
+			at = time.Time{}
+		}
+		for _, t := range info.Tags {
+			if names.ValidTag(t) {
+				pushed[t] = at
+			}
+		}
+	}
+	_, err = dec.Token() // }
+	return pushed, err
+}
+
+// skipRest reads past the rest of a value whose first depth delimiters
+// were read.
+func skipRest(dec *json.Decoder, depth int) error {
+	for depth > 0 {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+	}
+	return nil
 }
 
 // skipValue reads past one JSON value token by token, never holding it

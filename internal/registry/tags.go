@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/credentials"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
@@ -49,6 +50,10 @@ type TagList struct {
 	// MayBeCut is true when the registry ignored paging and its one answer
 	// held exactly a page: the list may stop at the registry's page size.
 	MayBeCut bool
+	// Pushed holds push times by tag when the tag list reports them (a
+	// Google registry's "manifest" map); nil otherwise. A time before 2000
+	// is the zero time.
+	Pushed map[string]time.Time
 }
 
 // Listed counts the distinct tags the registry listed, invalid ones
@@ -211,7 +216,7 @@ func (l *lister) unpaged(ctx context.Context, page int) error {
 	if all.len() < page {
 		return fmt.Errorf("the registry ignores the last parameter of its tag list and, asked for the whole list, answered with %d tags, fewer than one page of %d: its pagination is broken, so the list cannot be read whole", all.len(), page)
 	}
-	l.list.Tags, l.list.Invalid = nil, 0
+	l.list.Tags, l.list.Invalid, l.list.Pushed = nil, 0, nil
 	clear(l.seen)
 	clear(l.invalid)
 	l.list.MayBeCut = all.len() == page
@@ -239,6 +244,14 @@ func (l *lister) add(page tagPage) error {
 		}
 		l.invalid[h] = struct{}{}
 		l.list.Invalid++
+	}
+	if page.pushed != nil && l.list.Pushed == nil {
+		l.list.Pushed = make(map[string]time.Time, len(page.pushed))
+	}
+	for tag, at := range page.pushed {
+		if _, listed := l.seen[tag]; listed {
+			l.list.Pushed[tag] = at
+		}
 	}
 	return nil
 }

@@ -28,13 +28,15 @@ data "registry_latest_tag" "nginx_alpine" {
 }
 
 # The alpine3.x variant follows its own line, Alpine releases included
-# (1.27.3-alpine3.21 -> 1.28.0-alpine3.22), for arm64, a week old at least,
-# skipping one broken release.
+# (1.27.3-alpine3.21 -> 1.28.0-alpine3.22), for arm64, pushed to Docker Hub a
+# week ago at least (a backdated creation time does not count), skipping one
+# broken release.
 data "registry_latest_tag" "nginx_alpine_arm64" {
   image    = "nginx"
   current  = "1.27.3-alpine3.21"
   platform = "linux/arm64"
   min_age  = "7d"
+  age_from = "push"
   exclude  = ["1\\.27\\.4-alpine.*"]
 }
 

@@ -74,6 +74,19 @@ func (m *Map[V]) Get(ctx context.Context, key string, fetch func(context.Context
 	}
 }
 
+// Set remembers v for key unless a value is known already: a fetch that
+// learnt several values at once (a batch) keeps the others.
+func (m *Map[V]) Set(key string, v V) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.done == nil {
+		m.done = make(map[string]V)
+	}
+	if _, ok := m.done[key]; !ok {
+		m.done[key] = v
+	}
+}
+
 // Peek returns the value for key when it is known, without fetching it.
 func (m *Map[V]) Peek(key string) (V, bool) {
 	m.mu.Lock()

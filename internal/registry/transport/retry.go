@@ -163,11 +163,19 @@ func backoff(attempt int) time.Duration {
 	return half + rand.N(half+1) //nolint:gosec // jitter needs no cryptographic randomness
 }
 
-// retryAfter reads a Retry-After header, in seconds or as an HTTP date; 0
-// when there is none.
+// retryAfter reads a Retry-After header, in seconds or as an HTTP date,
+// else Docker Hub API's X-Retry-After, a Unix time
+// (https://docs.docker.com/reference/api/hub/latest/#tag/rate-limiting); 0
+// when there is neither.
 func retryAfter(h http.Header, now time.Time) time.Duration {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
+		if at, err := strconv.ParseInt(strings.TrimSpace(h.Get("X-Retry-After")), 10, 64); err == nil && at > 0 {
+			if d := time.Unix(at, 0).Sub(now); d > 0 {
+				return min(d, maxRetryAfter*time.Second)
+			}
+			return time.Millisecond
+		}
 		return 0
 	}
 	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -26,6 +27,26 @@ func TestRetryAfter(t *testing.T) {
 	} {
 		if got := retryAfter(http.Header{"Retry-After": {v}}, now); got != want {
 			t.Errorf("Retry-After %q = %s, want %s", v, got, want)
+		}
+	}
+}
+
+// TestXRetryAfter: Docker Hub's API says when to come back in
+// X-Retry-After, a Unix time; Retry-After wins when both are sent.
+func TestXRetryAfter(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		header http.Header
+		want   time.Duration
+	}{
+		{http.Header{"X-Retry-After": {fmt.Sprint(now.Add(90 * time.Second).Unix())}}, 90 * time.Second},
+		{http.Header{"X-Retry-After": {fmt.Sprint(now.Add(-time.Hour).Unix())}}, time.Millisecond},
+		{http.Header{"X-Retry-After": {"later"}}, 0},
+		{http.Header{"X-Retry-After": {fmt.Sprint(now.Add(time.Hour).Unix())}, "Retry-After": {"5"}}, 5 * time.Second},
+	} {
+		if got := retryAfter(c.header, now); got != c.want {
+			t.Errorf("retryAfter(%v) = %s, want %s", c.header, got, c.want)
 		}
 	}
 }

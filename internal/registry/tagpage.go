@@ -175,22 +175,14 @@ func skipRest(dec *json.Decoder, depth int) error {
 // skipValue reads past one JSON value token by token, never holding it
 // whole (a Google tag list's "manifest" map is as long as its tags).
 func skipValue(dec *json.Decoder) error {
-	depth := 0
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-		}
-		if depth == 0 {
-			return nil
-		}
+	tok, err := dec.Token()
+	if err != nil {
+		return err
 	}
+	if tok == json.Delim('{') || tok == json.Delim('[') {
+		return skipRest(dec, 1)
+	}
+	return nil
 }
 
 // passThrough reports an error of the answer's body itself (a connection

@@ -2,9 +2,9 @@ package pushtime
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 )
@@ -31,8 +31,7 @@ func (a *acr) Read(ctx context.Context, repo names.Repository, tags []string) (T
 	if !a.custom {
 		base = scheme + "://" + names.APIHost(repo.Registry)
 	}
-	out := Times{}
-	for _, tag := range tags {
+	return a.oneByOne(tags, func(tag string) (time.Time, bool, error) {
 		var answer struct {
 			Tag struct {
 				Name           string `json:"name"`
@@ -40,13 +39,7 @@ func (a *acr) Read(ctx context.Context, repo names.Repository, tags []string) (T
 			} `json:"tag"`
 		}
 		u := base + "/acr/v1/" + escapePath(repo.Path) + "/_tags/" + url.PathEscape(tag)
-		switch err := a.do(ctx, rt, func() (*http.Request, error) { return http.NewRequestWithContext(ctx, http.MethodGet, u, nil) }, &answer); {
-		case errors.Is(err, errNotFound):
-		case err != nil:
-			return nil, a.fail(err)
-		case answer.Tag.Name == tag:
-			out[tag] = parseTime(answer.Tag.LastUpdateTime)
-		}
-	}
-	return out, nil
+		err := a.do(ctx, rt, func() (*http.Request, error) { return http.NewRequestWithContext(ctx, http.MethodGet, u, nil) }, &answer)
+		return parseTime(answer.Tag.LastUpdateTime), answer.Tag.Name == tag, err
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 
@@ -53,11 +54,10 @@ func (g *gitlab) Read(ctx context.Context, repo names.Repository, tags []string)
 	if err != nil {
 		return nil, g.fail(err)
 	}
-	out := Times{}
 	if id == "" {
-		return out, nil
+		return Times{}, nil
 	}
-	for _, tag := range tags {
+	return g.oneByOne(tags, func(tag string) (time.Time, bool, error) {
 		var answer struct {
 			ContainerRepository *struct {
 				Tags struct {
@@ -69,19 +69,16 @@ func (g *gitlab) Read(ctx context.Context, repo names.Repository, tags []string)
 			} `json:"containerRepository"`
 		}
 		const query = `query($id: ContainerRepositoryID!, $name: String) { containerRepository(id: $id) { tags(name: $name, first: 100) { nodes { name publishedAt } } } }`
-		if err := g.graphql(ctx, header, query, map[string]any{"id": id, "name": tag}, &answer); err != nil {
-			return nil, g.fail(err)
-		}
-		if answer.ContainerRepository == nil {
-			continue
+		if err := g.graphql(ctx, header, query, map[string]any{"id": id, "name": tag}, &answer); err != nil || answer.ContainerRepository == nil {
+			return time.Time{}, false, err
 		}
 		for _, n := range answer.ContainerRepository.Tags.Nodes {
 			if n.Name == tag && n.PublishedAt != "" {
-				out[tag] = parseTime(n.PublishedAt)
+				return parseTime(n.PublishedAt), true, nil
 			}
 		}
-	}
-	return out, nil
+		return time.Time{}, false, nil
+	})
 }
 
 // find returns the ID of the container repository at path, trying its

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 
@@ -35,8 +36,7 @@ func (h *harbor) Read(ctx context.Context, repo names.Repository, tags []string)
 	if !ok {
 		return nil, h.fail(errors.New("a Harbor repository is <project>/<repository>; " + repo.Path + " has no project"))
 	}
-	out := Times{}
-	for _, tag := range tags {
+	return h.oneByOne(tags, func(tag string) (time.Time, bool, error) {
 		var answer struct {
 			Tags []struct {
 				Name     string `json:"name"`
@@ -45,18 +45,16 @@ func (h *harbor) Read(ctx context.Context, repo names.Repository, tags []string)
 		}
 		u := h.base + "/api/v2.0/projects/" + url.PathEscape(project) + "/repositories/" + url.PathEscape(url.PathEscape(name)) +
 			"/artifacts/" + url.PathEscape(tag) + "?with_tag=true"
-		switch err := h.get(ctx, u, header, &answer); {
-		case errors.Is(err, errNotFound):
-		case err != nil:
-			return nil, h.fail(err)
+		if err := h.get(ctx, u, header, &answer); err != nil {
+			return time.Time{}, false, err
 		}
 		for _, t := range answer.Tags {
 			if t.Name == tag {
-				out[tag] = parseTime(t.PushTime)
+				return parseTime(t.PushTime), true, nil
 			}
 		}
-	}
-	return out, nil
+		return time.Time{}, false, nil
+	})
 }
 
 // basicHeader returns the registry's own credentials as a Basic

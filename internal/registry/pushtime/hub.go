@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 
@@ -39,21 +40,14 @@ func (h *hub) Read(ctx context.Context, repo names.Repository, tags []string) (T
 		return nil, h.fail(err)
 	}
 	namespace, name, _ := strings.Cut(repo.Path, "/")
-	out := Times{}
-	for _, tag := range tags {
+	return h.oneByOne(tags, func(tag string) (time.Time, bool, error) {
 		var answer struct {
 			TagLastPushed string `json:"tag_last_pushed"`
 		}
 		u := h.base + "/v2/namespaces/" + url.PathEscape(namespace) + "/repositories/" + url.PathEscape(name) + "/tags/" + url.PathEscape(tag)
-		switch err := h.get(ctx, u, header, &answer); {
-		case errors.Is(err, errNotFound):
-		case err != nil:
-			return nil, h.fail(err)
-		default:
-			out[tag] = parseTime(answer.TagLastPushed)
-		}
-	}
-	return out, nil
+		err := h.get(ctx, u, header, &answer)
+		return parseTime(answer.TagLastPushed), true, err
+	})
 }
 
 // auth returns the header of Hub's API for repo: none without docker.io

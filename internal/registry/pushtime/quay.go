@@ -29,8 +29,7 @@ func (q *quay) Read(ctx context.Context, repo names.Repository, tags []string) (
 	if q.token != "" {
 		header = http.Header{"Authorization": {"Bearer " + q.token}}
 	}
-	out := Times{}
-	for _, tag := range tags {
+	return q.oneByOne(tags, func(tag string) (time.Time, bool, error) {
 		var answer struct {
 			Tags []struct {
 				Name    string `json:"name"`
@@ -39,16 +38,16 @@ func (q *quay) Read(ctx context.Context, repo names.Repository, tags []string) (
 		}
 		query := url.Values{"specificTag": {tag}, "onlyActiveTags": {"true"}}
 		u := q.base + "/api/v1/repository/" + escapePath(repo.Path) + "/tag/?" + query.Encode()
-		if err := q.get(ctx, u, header, &answer); err != nil && err != errNotFound { //nolint:errorlint // errNotFound is returned as it is
-			return nil, q.fail(err)
+		if err := q.get(ctx, u, header, &answer); err != nil {
+			return time.Time{}, false, err
 		}
 		for _, t := range answer.Tags {
 			if t.Name == tag {
-				out[tag] = since2000(time.Unix(t.StartTS, 0))
+				return since2000(time.Unix(t.StartTS, 0)), true, nil
 			}
 		}
-	}
-	return out, nil
+		return time.Time{}, false, nil
+	})
 }
 
 // escapePath escapes each part of a repository path, keeping its slashes.

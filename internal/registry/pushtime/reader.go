@@ -169,6 +169,23 @@ func (c *client) get(ctx context.Context, u string, header http.Header, v any) e
 	}, v)
 }
 
+// oneByOne reads tags with one request each: read returns a tag's push
+// time and whether the API knows the tag; errNotFound is "does not know".
+func (c *client) oneByOne(tags []string, read func(tag string) (time.Time, bool, error)) (Times, error) {
+	out := Times{}
+	for _, tag := range tags {
+		at, known, err := read(tag)
+		switch {
+		case errors.Is(err, errNotFound):
+		case err != nil:
+			return nil, c.fail(err)
+		case known:
+			out[tag] = at
+		}
+	}
+	return out, nil
+}
+
 // since2000 returns t, or the zero time when t is before 2000: a
 // placeholder, not a push.
 func since2000(t time.Time) time.Time {

@@ -229,9 +229,15 @@ func emptyTagList(img names.Repository, mirror string) diag.Diagnostic {
 
 // newLineInAnotherShape warns that the tag in use is at the end of its
 // shape while a tag of another shape opens a new line.
-func newLineInAnotherShape(img names.Repository, current, other string) diag.Diagnostic {
+func newLineInAnotherShape(img names.Repository, current, other string, final bool) diag.Diagnostic {
+	why := "opens a new major or minor line: the project may have changed its tag scheme"
+	if final {
+		why = fmt.Sprintf("is the final release of the pre-release %q, or a later release, and a pre-release pin never moves to a release on its own", current)
+	}
 	return diag.NewAttributeWarningDiagnostic(path.Root("current"), "Newer Tags In Another Shape",
-		fmt.Sprintf("No tag of %s has the shape of current %q (%s) and is newer than it, but %s, of another shape, opens a new major or minor line: the project may have changed its tag scheme. Set variant = \"any\" to follow it, or change current.", img.Name, current, tagfilter.Shape(current), other))
+		fmt.Sprintf("No tag of %s has the shape of current %q (%s) and is newer than it, but %s, of another shape, %s. Set current = %q to move to it; "+
+			"variant = \"any\" follows the newest tag of any shape instead, a newer pre-release included unless constraint or exclude leaves it out.",
+			img.Name, current, tagfilter.Shape(current), other, why, other))
 }
 
 // invalidRegistryAPI reports a registry_api entry the provider cannot use.

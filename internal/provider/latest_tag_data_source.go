@@ -240,7 +240,7 @@ func (m *latestTagModel) args(ctx context.Context) (latestTagArgs, diag.Diagnost
 	var err error
 	a.current = m.Current.ValueString()
 	if !m.Current.IsNull() && m.Variant.ValueString() != "any" {
-		a.rules.Shape = tagfilter.Shape(a.current)
+		a.rules.Shape, a.rules.Current = tagfilter.Shape(a.current), a.current
 	}
 	a.platform = platformArg(m.Platform, &diags)
 	if !m.MinAge.IsNull() {
@@ -263,21 +263,20 @@ func (m *latestTagModel) args(ctx context.Context) (latestTagArgs, diag.Diagnost
 func (d *latestTagDataSource) warn(img names.Repository, list *registry.TagList, sel tagfilter.Selection, a latestTagArgs, resp *datasource.ReadResponse) {
 	d.warnList(img, list, resp)
 	if a.leftBehind(sel) {
-		resp.Diagnostics.Append(newLineInAnotherShape(img, a.current, sel.OtherShape))
+		resp.Diagnostics.Append(newLineInAnotherShape(img, a.current, sel.OtherShape, a.filter.IsPrerelease(a.current)))
 	}
 	d.warnRateLimit(img, resp)
 }
 
 // leftBehind reports whether the tag in use is at the end of its shape
 // (no tag of its shape is newer than it) while a tag of another shape that
-// the other rules keep opens a new major or minor line: a project that
-// changed its tag scheme. A variant a patch behind does not count.
-// The tags compared are those that the filter, exclude and constraint
-// keep, before platform and min_age, which would cost reads of tags of
-// another shape.
+// the other rules keep leaves it behind (tagfilter's OtherShape: a new
+// major or minor line, or the final release of a pre-release pin). The
+// tags compared are those that the filter, exclude and constraint keep,
+// before platform and min_age, which would cost reads of tags of another
+// shape.
 func (a latestTagArgs) leftBehind(sel tagfilter.Selection) bool {
-	return a.rules.Shape != "" && sel.OtherShape != "" && a.filter.Compare(sel.Tag, a.current) <= 0 &&
-		a.filter.OpensNewLine(a.current, sel.OtherShape)
+	return a.rules.Shape != "" && sel.OtherShape != "" && a.filter.Compare(sel.Tag, a.current) <= 0
 }
 
 // fill sets the computed attributes.

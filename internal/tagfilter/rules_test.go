@@ -84,15 +84,18 @@ func TestFollowTheShape(t *testing.T) {
 		exclude                           []string
 		want, other                       string
 	}{
-		{name: "alpine3.x follows alpine3.x", current: "1.27.3-alpine3.21", constraint: ">= 0", tags: nginxTags, want: "1.28.0-alpine3.22"},
-		{name: "a plain release stays plain", current: "1.27.3", tags: nginxTags, want: "1.28.0"},
-		{name: "a floating minor pin moves to the next minor", current: "1.27", tags: nginxTags, want: "1.28"},
-		{name: "a floating major pin stays", current: "1", tags: nginxTags, want: "1", other: "1.28.0"},
+		{name: "alpine3.x follows alpine3.x", current: "1.27.3-alpine3.21", constraint: ">= 0", tags: nginxTags, want: "1.28.0-alpine3.22", other: "1.28.0"},
+		{name: "a plain release stays plain", current: "1.27.3", tags: nginxTags, want: "1.28.0", other: "1.28"},
+		{name: "a floating minor pin moves to the next minor", current: "1.27", tags: nginxTags, want: "1.28", other: "1.28.0"},
+		{name: "a floating major pin stays, and no new major warns", current: "1", tags: nginxTags, want: "1", other: ""},
 		{name: "the suffix is a variant, not a pre-release", current: "16.4-alpine", constraint: "~16", tags: postgresTags, want: "16.5-alpine", other: "16.5"},
-		{name: "bitnami revisions", current: "16.1.0-debian-12-r10", tags: bitnamiTags, want: "16.2.0-debian-12-r0"},
+		{name: "bitnami revisions", current: "16.1.0-debian-12-r10", tags: bitnamiTags, want: "16.2.0-debian-12-r0", other: "16.2.0"},
 		{name: "linuxserver build numbers", current: "v2.0.7.1-ls171", tags: lsioTags, want: "v2.0.7.2-ls173"},
-		{name: "excluded release", current: "1.27.3", tags: nginxTags, exclude: []string{`1\.28\.0`}, want: "1.27.4"},
-		{name: "a pre-release pin never moves to the final release", current: "v1.30.0-rc.1", tags: kubernetesTag, want: "v1.30.0-rc.2", other: "v1.31.0-alpha.0"},
+		{name: "excluded release", current: "1.27.3", tags: nginxTags, exclude: []string{`1\.28\.0`}, want: "1.27.4", other: "1.28"},
+		{name: "a pre-release pin never moves to the final release, which warns", current: "v1.30.0-rc.2", tags: kubernetesTag, want: "v1.30.0-rc.2", other: "v1.30.0"},
+		{name: "a plain pin is not warned of a release candidate", current: "1.27", tags: []string{"1.27", "1.28.0-rc.1", "1.27.5"}, want: "1.27", other: ""},
+		{name: "a regex version group that keeps its v", filter: `regex('(?P<version>v\d+\.\d+\.\d+)-alpine')`, current: "v1.2.3-alpine",
+			constraint: "~1.2", tags: []string{"v1.2.3-alpine", "v1.2.4-alpine", "v1.3.0-alpine", "v1.2.5-alpine3.20"}, want: "v1.2.4-alpine", other: ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -101,7 +104,7 @@ func TestFollowTheShape(t *testing.T) {
 				filter = tt.filter
 			}
 			f := mustParse(t, filter)
-			r := Rules{Shape: Shape(tt.current)}
+			r := Rules{Shape: Shape(tt.current), Current: tt.current}
 			if tt.constraint != "" {
 				r.Constraint = mustConstraint(t, tt.constraint)
 			}
@@ -113,7 +116,7 @@ func TestFollowTheShape(t *testing.T) {
 			if s.Tag != tt.want {
 				t.Errorf("newest of shape %q = %q, want %q (%+v)", r.Shape, s.Tag, tt.want, s)
 			}
-			if tt.other != "" && s.OtherShape != tt.other {
+			if s.OtherShape != tt.other {
 				t.Errorf("newest of another shape = %q, want %q", s.OtherShape, tt.other)
 			}
 			if s.Kept+s.RejectedByCosign+s.RejectedByFilter+s.RejectedByExclude+s.RejectedByVariant+s.RejectedByConstraint != s.Listed {
@@ -134,7 +137,7 @@ func TestRuleOrder(t *testing.T) {
 	tags := []string{"sha256-" + hex64 + ".sig", "latest", "1.2.3", "1.2.4-perl", "1.2.4-alpine", "1.2.4-rc1", "1.2.4", "2.0.0"}
 	s := mustParse(t, "semver()").SelectWith(tags, Rules{Exclude: exclude, Shape: Shape("1.2.0"), Constraint: mustConstraint(t, "~1.2")}, 5)
 	want := Selection{Tag: "1.2.4", Version: "1.2.4", Listed: 8, Kept: 1, RejectedByFilter: 1, RejectedByCosign: 1, RejectedByExclude: 2,
-		RejectedByVariant: 2, RejectedByConstraint: 1, OtherShape: "1.2.4-rc1", Candidates: []string{"1.2.4"}}
+		RejectedByVariant: 2, RejectedByConstraint: 1, Candidates: []string{"1.2.4"}}
 	if !equalSelections(s, want) {
 		t.Errorf("SelectWith = %+v, want %+v", s, want)
 	}
@@ -153,22 +156,49 @@ func TestParseExclude(t *testing.T) {
 	}
 }
 
-func TestOpensNewLine(t *testing.T) {
+// TestLeavesBehind holds the spec's examples of when a tag of another
+// shape warns a pin ("Following the tag in use").
+func TestLeavesBehind(t *testing.T) {
 	t.Parallel()
-	f := Default()
 	for _, tt := range []struct {
 		current, tag string
 		want         bool
 	}{
+		{"1.27", "1.28.0", true},
+		{"1.27", "1.28.0-rc.1", false}, // another shape's pre-release never warns a plain pin
 		{"1.27.3-alpine", "1.28.0", true},
 		{"1.27.3-alpine", "1.27.4", false}, // a variant a patch behind does not warn
 		{"1.27.3-alpine", "2.0.0", true},
+		{"16-alpine", "16.4-alpine", false}, // a one-number pin: only a new major
+		{"16-alpine", "17.0", true},
 		{"2023.11", "2024.07.0", true},
+		{"2022.12", "2022.12.1", false}, // a precision change alone
 		{"v1.9.0", "1.10.0", true},
 		{"1.27.3", "1.26.9", false},
+		{"v1.30.0-rc.2", "v1.30.0", true}, // the release is final
+		{"v1.30.0-rc.2", "v1.30.1", true},
+		{"v1.30.0-rc.2", "v1.29.9", false},
+		{"v1.30.0-rc.2", "v1.31.0-alpha.0", false},
+		{"1.30.0-RC1", "1.30", true}, // equal numeric parts, missing components as 0
 	} {
-		if got := f.OpensNewLine(tt.current, tt.tag); got != tt.want {
-			t.Errorf("OpensNewLine(%q, %q) = %v, want %v", tt.current, tt.tag, got, tt.want)
+		if got := leavesBehind(tt.current, tt.tag); got != tt.want {
+			t.Errorf("leavesBehind(%q, %q) = %v, want %v", tt.current, tt.tag, got, tt.want)
+		}
+	}
+}
+
+// TestIsPrerelease holds the spec's examples of pre-releases.
+func TestIsPrerelease(t *testing.T) {
+	t.Parallel()
+	for version, want := range map[string]bool{
+		"1.0.0-rc.1": true, "2.0-beta2": true, "1.30.0-RC1": true, "3.1-preview-2": true, "1.0.0-alpha": true,
+		"1.0_nightly.20261204": true, "4.0.0+snapshot": true, "2.0-edge": true,
+		"1.27-alpine": false, "16.1.0-debian-12-r10": false, "1.22-dev": false, "2.0-developer": false,
+		"1.0-prerelease": false, "1.0-rcx": false, "1.2.3": false,
+	} {
+		_, suffix := splitVersion(stripV(version))
+		if got := isPrerelease(suffix); got != want {
+			t.Errorf("isPrerelease(%q) = %v, want %v", version, got, want)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 )
 
 // Selection is the outcome of Select: the newest tag and the counts that
@@ -35,8 +36,9 @@ type Selection struct {
 	// RejectedByConstraint is the number of distinct tags left whose
 	// version text does not satisfy the constraint.
 	RejectedByConstraint int
-	// OtherShape is, when the rules follow a shape, the newest tag of
-	// another shape that every other rule keeps; "" otherwise.
+	// OtherShape is, when the rules follow the shape of a current tag, the
+	// newest tag of another shape that every other rule keeps and that
+	// leaves current behind (see LeavesBehind); "" otherwise.
 	OtherShape string
 	// Candidates holds up to the requested number of kept tags, newest
 	// first; Candidates[0] is Tag.
@@ -56,6 +58,9 @@ type Rules struct {
 	// version text only: the suffix that the shape fixes is a variant, not
 	// a pre-release.
 	Shape string
+	// Current, when not "", is the tag in use whose shape the rules follow;
+	// it decides which tag of another shape is OtherShape.
+	Current string
 	// Constraint, when not nil, must be satisfied by each tag's version
 	// text.
 	Constraint *Constraint
@@ -97,6 +102,10 @@ func (f *Filter) SelectWith(tags []string, r Rules, candidates int) Selection {
 	seen := make(map[string]struct{}, len(tags))
 	top := topK{k: max(candidates, 1)}
 	other := topK{k: 1}
+	var current string // current's version text, when the shape rule warns of others
+	if r.Shape != "" && r.Current != "" {
+		current, _ = f.root.versionText(r.Current)
+	}
 	var scratch []byte
 	for _, tag := range tags {
 		if _, dup := seen[tag]; dup {
@@ -119,10 +128,10 @@ func (f *Filter) SelectWith(tags []string, r Rules, candidates int) Selection {
 		}
 		constrained := text
 		if r.Shape != "" {
-			constrained, _ = splitVersion(text)
+			constrained, _ = splitVersion(stripV(text))
 			if Shape(tag) != r.Shape {
 				s.RejectedByVariant++
-				if r.Constraint.Check(constrained) {
+				if current != "" && r.Constraint.Check(constrained) && leavesBehind(current, text) {
 					scratch = appendKey(scratch[:0], text, tag)
 					other.offer(scratch, tag, text)
 				}
@@ -163,23 +172,72 @@ func excluded(patterns []*regexp.Regexp, tag string) bool {
 	return false
 }
 
-// OpensNewLine reports whether tag's version text has a greater first or
-// second numeric component than current's: a new major or minor line (or a
-// new year, for calendar versions). Both must be tags the filter keeps.
-func (f *Filter) OpensNewLine(current, tag string) bool {
-	a, ok1 := f.VersionText(current)
-	b, ok2 := f.VersionText(tag)
-	if !ok1 || !ok2 {
+// leavesBehind reports whether a tag of another shape, with version text
+// cand, leaves the tag in use (version text cur) behind, so that a read
+// whose shape has nothing newer warns of it: cand is not a pre-release,
+// and either opens a new line (a greater first numeric component, or the
+// same first and a greater second when cur has a second: a new major or
+// minor line, or a new year), or cur is a pre-release and cand is its final
+// release or later (a numeric part equal or greater). A pre-release never
+// warns a pin that is not one, a variant a patch behind never warns, and a
+// precision change alone (2022.12 to 2022.12.1) never does.
+func leavesBehind(cur, cand string) bool {
+	cn, cs := splitVersion(stripV(cur))
+	dn, ds := splitVersion(stripV(cand))
+	if isPrerelease(ds) {
 		return false
 	}
-	an, _ := splitVersion(a)
-	bn, _ := splitVersion(b)
-	for range 2 {
-		var ac, bc string
-		ac, an = nextComponent(an)
-		bc, bn = nextComponent(bn)
-		if c := compareDigits(bc, ac); c != 0 {
-			return c > 0
+	if isPrerelease(cs) && compareNumeric(dn, cn) >= 0 {
+		return true
+	}
+	c1, crest := nextComponent(cn)
+	d1, drest := nextComponent(dn)
+	if c := compareDigits(d1, c1); c != 0 || countComponents(cn) < 2 {
+		return c > 0
+	}
+	c2, _ := nextComponent(crest)
+	d2, _ := nextComponent(drest)
+	return compareDigits(d2, c2) > 0
+}
+
+// IsPrerelease reports whether the filter keeps tag and its version text
+// marks a pre-release (see isPrerelease).
+func (f *Filter) IsPrerelease(tag string) bool {
+	text, ok := f.VersionText(tag)
+	if !ok {
+		return false
+	}
+	_, suffix := splitVersion(stripV(text))
+	return isPrerelease(suffix)
+}
+
+// compareNumeric compares two numeric parts by value, missing components
+// counting as 0 (step 1 of the loose version order).
+func compareNumeric(a, b string) int {
+	for a != "" || b != "" {
+		var ca, cb string
+		ca, a = nextComponent(a)
+		cb, b = nextComponent(b)
+		if c := compareDigits(ca, cb); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// prereleaseWords are the words that make a suffix a pre-release.
+var prereleaseWords = []string{"alpha", "beta", "rc", "preview", "pre", "snapshot", "nightly", "canary", "edge", "unstable", "experimental"}
+
+// isPrerelease reports whether a version text's suffix marks a
+// pre-release: after any "-", ".", "_" or "+" it starts with, it begins
+// with one of prereleaseWords (any case) followed by a character that is
+// not a letter, or by nothing: "-rc.1", "-beta2", "-RC1", "-preview-2"
+// are; "-alpine", "-debian-12-r10", "-dev", "-developer" are not.
+func isPrerelease(suffix string) bool {
+	s := strings.TrimLeft(suffix, "-._+")
+	for _, w := range prereleaseWords {
+		if len(s) >= len(w) && strings.EqualFold(s[:len(w)], w) && (len(s) == len(w) || !isLetter(s[len(w)])) {
+			return true
 		}
 	}
 	return false

@@ -165,7 +165,9 @@ func (p *registryProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"max_concurrent_requests": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("The most requests in flight to one registry at a time, however many data sources "+
-					"the plan holds, so that a large plan does not trip a registry's rate limits: 1 to 256. Defaults to `%d`.", registry.DefaultMaxConcurrentRequests),
+					"the plan holds: 1 to 256. Defaults to `%d`. It makes a large plan gentler in bursts, which some registries' throttles "+
+					"count; it does not lower how many requests a plan makes, which is what pull limits count over hours (credentials, a "+
+					"mirror or fewer plans do).", registry.DefaultMaxConcurrentRequests),
 				Validators: []validator.Int64{int64validator.Between(1, 256)},
 			},
 			"registry_api": registryAPIAttribute(),

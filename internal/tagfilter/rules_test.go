@@ -150,7 +150,7 @@ func TestParseExclude(t *testing.T) {
 		t.Errorf("ParseExclude(1\\.27\\.4) = %v, %v: want it to match the whole tag only", res, err)
 	}
 	for _, bad := range []string{"", "(", "a(?!b)"} {
-		if _, err := ParseExclude([]string{bad}); err == nil || !strings.Contains(err.Error(), "exclude pattern") {
+		if _, err := ParseExclude([]string{bad}); err == nil || !strings.Contains(err.Error(), "exclude pattern") || strings.Contains(err.Error(), "^(?:") {
 			t.Errorf("ParseExclude(%q) = %v, want an error naming the pattern", bad, err)
 		}
 	}

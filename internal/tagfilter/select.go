@@ -75,6 +75,11 @@ func ParseExclude(patterns []string) ([]*regexp.Regexp, error) {
 		if p == "" {
 			return nil, fmt.Errorf("exclude pattern %q is empty: give a pattern that matches the tags to leave out, such as '1\\.27\\.4'", p)
 		}
+		// The pattern alone first, so that an error quotes what the user
+		// wrote, not the anchored pattern built from it.
+		if _, err := regexp.Compile(p); err != nil {
+			return nil, fmt.Errorf("exclude pattern %q is not a valid regular expression: %w", p, err)
+		}
 		re, err := regexp.Compile("^(?:" + p + ")$")
 		if err != nil {
 			return nil, fmt.Errorf("exclude pattern %q is not a valid regular expression: %w", p, err)

@@ -1,8 +1,9 @@
-# The five newest stable nginx releases, and why the other tags were left out.
+# The five newest nginx releases (x.y.z, no suffix, no floating 1.27), and
+# why the other tags were left out.
 data "registry_tags" "nginx" {
-  image      = "nginx"
-  constraint = ">= 0"
-  limit      = 5
+  image  = "nginx"
+  filter = "regex('(?P<version>\\d+\\.\\d+\\.\\d+)')"
+  limit  = 5
 }
 
 output "nginx" {

@@ -12,8 +12,9 @@ terraform {
   }
 }
 
-# What `stable` points to now. When the publisher moves the tag to a new
-# image, the digest changes, and so does pinned_ref:
+# What the floating v3.2 tag (every 3.2.x release in turn) points to now.
+# When the publisher moves the tag to a new image, the digest changes, and so
+# does pinned_ref:
 # traefik:v3.2@sha256:… (the tag stays readable, the runtime pulls by digest).
 data "registry_image_digest" "traefik" {
   image = "traefik"

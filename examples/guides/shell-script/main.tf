@@ -19,6 +19,9 @@ variable "images" {
     filter = optional(string)
     # Which versions are acceptable (for example "~1.4" to stay on 1.4.x).
     constraint = optional(string)
+    # "same" (the default) follows the shape of the version in use; "any"
+    # takes the newest tag of any shape, for a project that changed its tags.
+    variant = optional(string)
   }))
 }
 
@@ -32,6 +35,7 @@ data "registry_latest_tag" "image" {
   filter     = each.value.filter
   constraint = each.value.constraint
   current    = each.value.version
+  variant    = each.value.variant
 }
 
 # The references the rest of the configuration deploys: what the locals

@@ -179,8 +179,11 @@ func TestLeftBehind(t *testing.T) {
 		{"1.27.3-alpine", []string{"1.27.3-alpine", "1.27.4"}, false},                 // the Debian image a patch ahead
 		{"1.27.3-alpine", []string{"1.27.3-alpine", "1.28.0-alpine", "2.0.0"}, false}, // its own shape moves
 		{"1.27.3-alpine", []string{"1.27.3-alpine", "1.28.0"}, true},
+		{"1.27", []string{"1.27", "1.28.0-rc.1"}, false},                   // another shape's pre-release
+		{"v1.30.0-rc.2", []string{"v1.30.0-rc.2", "v1.30.0"}, true},        // the final release
+		{"16-alpine", []string{"16-alpine", "16.4-alpine", "16.4"}, false}, // a one-number pin: no new major
 	} {
-		a := latestTagArgs{selection: selection{filter: f, rules: tagfilter.Rules{Shape: tagfilter.Shape(tt.current)}}, current: tt.current}
+		a := latestTagArgs{selection: selection{filter: f, rules: tagfilter.Rules{Shape: tagfilter.Shape(tt.current), Current: tt.current}}, current: tt.current}
 		sel := f.SelectWith(tt.tags, a.rules, 1)
 		if got := a.leftBehind(sel); got != tt.want {
 			t.Errorf("current %q among %q: left behind %v, want %v (%+v)", tt.current, tt.tags, got, tt.want, sel)

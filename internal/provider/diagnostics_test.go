@@ -19,6 +19,7 @@ import (
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/pushtime"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/runcache"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/transport"
 )
@@ -222,4 +223,37 @@ func stringLit(e ast.Expr) (string, bool) {
 	}
 	s, err := strconv.Unquote(lit.Value)
 	return s, err == nil
+}
+
+// TestTroubleshootingLimits: the troubleshooting guide's table of limits
+// says what the code's constants are.
+func TestTroubleshootingLimits(t *testing.T) {
+	t.Parallel()
+	page, err := os.ReadFile("../../templates/guides/troubleshooting.md.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		fmt.Sprintf("| the newest %d that the other rules keep |", maxWalked),
+		fmt.Sprintf("| tags in one list | %s |", thousands(registry.MaxTags)),
+		fmt.Sprintf("| pages of one tag list | %s |", thousands(registry.MaxPages)),
+		fmt.Sprintf("| one tag-list page | %d MiB |", registry.MaxTagPageBytes>>20),
+		fmt.Sprintf("| one manifest or image config | %d MiB |", registry.MaxManifestBytes>>20),
+		fmt.Sprintf("| one answer of a push-time API | %d MiB |", pushtime.MaxAnswerBytes>>20),
+		fmt.Sprintf("| %d KiB;", transport.MaxErrorBody>>10),
+		fmt.Sprintf("`max_concurrent_requests`, default %d |", registry.DefaultMaxConcurrentRequests),
+	} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the troubleshooting guide's limits do not say %q", want)
+		}
+	}
+}
+
+// thousands writes n with commas: 1000000 as 1,000,000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -244,7 +244,7 @@ func constraintAttribute() schema.StringAttribute {
 			"Tags whose version text is not semver (such as the four-part `2.0.7.1`) are left out. A pre-release (`1.2.3-rc1`, " +
 			"and also `1.2.3-alpine` or `16.1.0-debian-12-r10`) only satisfies a constraint that names one, so `>= 0` means " +
 			"stable releases only, and `~16.1.0-0` keeps 16.1 releases and pre-releases alike. When `registry_latest_tag` " +
-			"follows the shape of `current`, the constraint sees only the numeric part of each tag (`16.5` of `16.5-alpine`).",
+			"follows the shape of `current`, the constraint sees only the numeric part of each tag (`16.5` of `16.5-alpine`, after a leading `v`, its first three numbers: `2.0.7` of `v2.0.7.1-ls171`).",
 		Validators: []validator.String{parsedBy("constraint", tagfilter.ParseConstraint)},
 	}
 }

@@ -18,7 +18,10 @@ import (
 // files of images in a registry on loopback, and checks what its policies
 // take: "minor" moves nginx to the newest 1.x and holds 2.0.0 back, the
 // postgresql regex keeps the Debian 12 revisions, "digest" keeps redis's tag
-// and follows its digest, and "latest" takes the newest app build.
+// and follows its digest, "latest" takes the newest app build, and the
+// "patch" of the tools group holds a one-number pin (16-alpine), takes a
+// LinuxServer four-part build within its minor, and a plain patch; "minor"
+// on a one-number pin holds its major.
 func TestLockfileExample(t *testing.T) {
 	t.Parallel()
 	reg := registrytest.NewInProcess(t)
@@ -26,6 +29,10 @@ func TestLockfileExample(t *testing.T) {
 	db := reg.PushTags(t, "team/db", "16.1.0-debian-12-r10", "16.2.0-debian-12-r3", "16.2.0-debian-11-r9", "17.0.0-debian-12-r1")
 	cache := reg.PushTags(t, "team/cache", "7.4-alpine", "7.5-alpine")
 	app := reg.PushTags(t, "team/app", "master-1", "master-9", "master-10", "feature-x-99")
+	pg := reg.PushTags(t, "team/pg", "16-alpine", "17-alpine", "16.4-alpine")
+	lsio := reg.PushTags(t, "team/lsio", "v2.0.7.1-ls171", "v2.0.7.2-ls173", "v2.1.0.0-ls180", "latest")
+	cli := reg.PushTags(t, "team/cli", "1.27.3", "1.27.9", "1.28.0")
+	mq := reg.PushTags(t, "team/mq", "3-management", "4-management")
 
 	example, err := os.ReadFile("../../examples/guides/lockfile/main.tf")
 	if err != nil {
@@ -54,6 +61,12 @@ func TestLockfileExample(t *testing.T) {
 		"redis":      pin("team/cache", "7.4-alpine"),
 	})
 	write("apps.lock.json", map[string]lockEntry{"app": pin("team/app", "master-1")})
+	write("tools.lock.json", map[string]lockEntry{
+		"pg":   pin("team/pg", "16-alpine"),
+		"lsio": pin("team/lsio", "v2.0.7.1-ls171"),
+		"cli":  pin("team/cli", "1.27.3"),
+	})
+	write("queue.lock.json", map[string]lockEntry{"mq": pin("team/mq", "3-management")}) // no policy: "minor"
 
 	// What refresh.sh and the CI guide's job do, less jq: a saved plan, its
 	// outputs and its checks.
@@ -74,16 +87,30 @@ func TestLockfileExample(t *testing.T) {
 			"redis":      entry("team/cache", "7.4-alpine", cache["7.4-alpine"].String()),
 		},
 		"apps": {"app": entry("team/app", "master-10", app["master-10"].String())},
+		"tools": {
+			"pg":   entry("team/pg", "16-alpine", pg["16-alpine"].String()),
+			"lsio": entry("team/lsio", "v2.0.7.2-ls173", lsio["v2.0.7.2-ls173"].String()),
+			"cli":  entry("team/cli", "1.27.9", cli["1.27.9"].String()),
+		},
+		"queue": {"mq": entry("team/mq", "3-management", mq["3-management"].String())},
 	}
 	wantUpgrades := map[string]string{
 		"nginx":      "1.26.2 -> 1.28.0 (minor)",
 		"postgresql": "16.1.0-debian-12-r10 -> 16.2.0-debian-12-r3 (minor)",
 		"redis":      "7.4-alpine: new digest " + cache["7.4-alpine"].String(),
 		"app":        "master-1 -> master-10 (major)",
+		"pg":         "16-alpine: new digest " + pg["16-alpine"].String(),
+		"lsio":       "v2.0.7.1-ls171 -> v2.0.7.2-ls173 (other)",
+		"cli":        "1.27.3 -> 1.27.9 (patch)",
+		"mq":         "3-management: new digest " + mq["3-management"].String(),
 	}
 	wantHeld := map[string]string{
 		"nginx":      `1.26.2 -> 2.0.0 (major, held by policy "minor")`,
 		"postgresql": `16.1.0-debian-12-r10 -> 17.0.0-debian-12-r1 (major, held by policy "minor")`,
+		"pg":         `16-alpine -> 17-alpine (major, held by policy "patch")`,
+		"lsio":       `v2.0.7.1-ls171 -> v2.1.0.0-ls180 (minor, held by policy "patch")`,
+		"cli":        `1.27.3 -> 1.28.0 (minor, held by policy "patch")`,
+		"mq":         `3-management -> 4-management (major, held by policy "minor")`,
 	}
 	var locks map[string]map[string]lockEntry
 	var upgrades, held map[string]string

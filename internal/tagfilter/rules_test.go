@@ -91,6 +91,8 @@ func TestFollowTheShape(t *testing.T) {
 		{name: "the suffix is a variant, not a pre-release", current: "16.4-alpine", constraint: "~16", tags: postgresTags, want: "16.5-alpine", other: "16.5"},
 		{name: "bitnami revisions", current: "16.1.0-debian-12-r10", tags: bitnamiTags, want: "16.2.0-debian-12-r0", other: "16.2.0"},
 		{name: "linuxserver build numbers", current: "v2.0.7.1-ls171", tags: lsioTags, want: "v2.0.7.2-ls173"},
+		{name: "four components: the constraint sees the first three", current: "v2.0.7.1-ls171", constraint: "~2.0.7", tags: lsioTags, want: "v2.0.7.2-ls173"},
+		{name: "a one-number pin under a patch policy", current: "16-alpine", constraint: "~16.0", tags: []string{"16-alpine", "17-alpine", "16.4-alpine"}, want: "16-alpine"},
 		{name: "excluded release", current: "1.27.3", tags: nginxTags, exclude: []string{`1\.28\.0`}, want: "1.27.4", other: "1.28"},
 		{name: "a pre-release pin never moves to the final release, which warns", current: "v1.30.0-rc.2", tags: kubernetesTag, want: "v1.30.0-rc.2", other: "v1.30.0"},
 		{name: "a plain pin is not warned of a release candidate", current: "1.27", tags: []string{"1.27", "1.28.0-rc.1", "1.27.5"}, want: "1.27", other: ""},

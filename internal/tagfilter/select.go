@@ -55,8 +55,8 @@ type Rules struct {
 	Exclude []*regexp.Regexp
 	// Shape, when not "", keeps only the tags of this shape (see Shape),
 	// and the constraint is then checked against the numeric part of each
-	// version text only: the suffix that the shape fixes is a variant, not
-	// a pre-release.
+	// version text only (its first three components: constrainedPart): the
+	// suffix that the shape fixes is a variant, not a pre-release.
 	Shape string
 	// Current, when not "", is the tag in use whose shape the rules follow;
 	// it decides which tag of another shape is OtherShape.
@@ -133,7 +133,7 @@ func (f *Filter) SelectWith(tags []string, r Rules, candidates int) Selection {
 		}
 		constrained := text
 		if r.Shape != "" {
-			constrained, _ = splitVersion(stripV(text))
+			constrained = constrainedPart(text)
 			if Shape(tag) != r.Shape {
 				s.RejectedByVariant++
 				if current != "" && r.Constraint.Check(constrained) && leavesBehind(current, text) {
@@ -175,6 +175,31 @@ func excluded(patterns []*regexp.Regexp, tag string) bool {
 		}
 	}
 	return false
+}
+
+// constrainedPart is what a constraint sees of a version text under the
+// shape rule: its numeric part, after a leading "v", cut to its first three
+// components. A constraint is SemVer, which has three; a fourth component
+// (LinuxServer's 2.0.7.1) ranks below a patch, as update_kind's "other"
+// does, so ~2.0.7 keeps 2.0.7.2 and ^2 keeps 2.1.0.0.
+func constrainedPart(text string) string {
+	nums, _ := splitVersion(stripV(text))
+	if i := nthDot(nums, 3); i >= 0 {
+		return nums[:i]
+	}
+	return nums
+}
+
+// nthDot returns the index of the nth "." in s, -1 when it has fewer.
+func nthDot(s string, n int) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '.' {
+			if n--; n == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // leavesBehind reports whether a tag of another shape, with version text

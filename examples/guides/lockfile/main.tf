@@ -26,8 +26,9 @@ locals {
   #             rebuilt in place, such as a base image's 7.4-alpine).
   # A group without an entry is "minor".
   policies = {
-    base = "minor"
-    apps = "latest"
+    base  = "minor"
+    apps  = "latest"
+    tools = "patch"
   }
 
   # How single images are followed: a filter, exclusions, a constraint of
@@ -56,14 +57,17 @@ locals {
     }
   ]...)
 
-  # The policy as a constraint on the pinned tag's numbers: "minor" on
-  # 1.27.3 is ^1 (>= 1.0.0, < 2.0.0), "patch" is ~1.27. With current set,
-  # the constraint sees the numeric part of each tag of current's shape, so
-  # this holds for 16.1.0-debian-12-r10 and 7.4-alpine too.
+  # The policy as a constraint on the pinned tag's first numbers: "minor" on
+  # 1.27.3 is ^1 (>= 1.0.0, < 2.0.0), "patch" is ~1.27 (on a one-number pin
+  # such as 16-alpine, ~16.0: it stays). With current set, the constraint
+  # sees the numeric part of each tag of current's shape (its first three
+  # numbers), so this holds for 16.1.0-debian-12-r10, 7.4-alpine and
+  # v2.0.7.1-ls171 too. Build numbers (master-41) are one number, and every
+  # newer build is a major update: give them "latest".
   constraints = {
     for name, v in local.images : name => join(", ", compact([
-      v.policy == "minor" ? "^${regex("[0-9]+", v.tag)}" : "",
-      v.policy == "patch" ? "~${join(".", slice(regexall("[0-9]+", v.tag), 0, 2))}" : "",
+      v.policy == "minor" ? "^${regexall("[0-9]+", v.tag)[0]}" : "",
+      v.policy == "patch" ? "~${regexall("[0-9]+", v.tag)[0]}.${try(regexall("[0-9]+", v.tag)[1], "0")}" : "",
       try(local.follow[name].constraint, ""),
     ]))
   }

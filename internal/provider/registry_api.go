@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/pushtime"
 )
 
@@ -82,7 +83,7 @@ func registryAPIOptions(ctx context.Context, m types.Map, diags *diag.Diagnostic
 	for host, e := range entries {
 		at := path.Root("registry_api").AtMapKey(host)
 		api := pushtime.API{Type: pushtime.Type(e.Type.ValueString()), URL: e.URL.ValueString(), Token: e.Token.ValueString()}
-		if err := api.Check(); err != nil {
+		if err := api.CheckFor(names.CanonicalHost(host)); err != nil {
 			field := "type"
 			switch {
 			case strings.HasPrefix(err.Error(), "url"):

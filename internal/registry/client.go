@@ -86,6 +86,7 @@ type Client struct {
 	readersMu sync.Mutex
 	readers   map[string]pushtime.Reader // by registry host; nil for none
 	pushed    runcache.Map[pushed]       // by repository and tag
+	scoped    runcache.Map[scopedAuth]   // by repository and scope, for the APIs on the registry's host
 }
 
 // New builds a Client. ctx is the provider run's: what outlives one read
@@ -135,7 +136,7 @@ func apiOptions(in map[string]pushtime.API) (map[string]pushtime.API, error) {
 		if err := names.CheckRegistryHost(host); err != nil {
 			return nil, &OptionError{Field: "APIs", Err: err}
 		}
-		if err := in[host].Check(); err != nil {
+		if err := in[host].CheckFor(names.CanonicalHost(host)); err != nil {
 			return nil, &OptionError{Field: "APIs", Err: fmt.Errorf("[%q]: %w", host, err)}
 		}
 		canonical := names.CanonicalHost(host)

@@ -25,6 +25,13 @@ func (c *Client) PushAPI(repo names.Repository) pushtime.API {
 	return pushtime.Known(repo.Registry)
 }
 
+// scopedAuth is a transport to a registry with its credentials for one
+// scope, and the scheme the registry answers on.
+type scopedAuth struct {
+	rt     *transport.Auth
+	scheme string
+}
+
 // pushed is one tag's push time as its API reported it.
 type pushed struct {
 	at    time.Time
@@ -97,8 +104,12 @@ func (c *Client) pushReader(host string, api pushtime.API) pushtime.Reader {
 			return auth, key, nil
 		},
 		RegistryTransport: func(ctx context.Context, repo names.Repository, scope string) (http.RoundTripper, string, error) {
-			rt, p, err := c.authTransport(ctx, repo, scope)
-			return rt, p.Scheme, err
+			// One token per repository and scope a run, as for sessions.
+			a, _, err := c.scoped.Get(ctx, repo.Key()+"|"+scope, func(ctx context.Context) (scopedAuth, error) {
+				rt, p, err := c.authTransport(ctx, repo, scope)
+				return scopedAuth{rt: rt, scheme: p.Scheme}, err
+			})
+			return a.rt, a.scheme, err
 		},
 	})
 	c.readers[host] = r

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"errors"
+	"fmt"
 	"hash/maphash"
 	"maps"
 	"net/http"
@@ -260,4 +261,63 @@ func TestDecodeGoogleUploads(t *testing.T) {
 			t.Errorf("%s: pushed %v, want %v", c.body, page.pushed, c.want)
 		}
 	}
+}
+
+// TestPushTimeReviewFixes: GitLab's search by name matches substrings, so
+// a tag past the first page of matches is still found; ACR's token for the
+// metadata_read scope is got once per run; and a package or repository the
+// API does not know is an error, not a list of unknown tags.
+func TestPushTimeReviewFixes(t *testing.T) {
+	t.Run("gitlab pages", func(t *testing.T) {
+		gl := pushapi.NewGitLab(t, "group/project")
+		for i := range 150 {
+			gl.Push("group/project/app", fmt.Sprintf("0.1.2-%03d", i), pushedOld) // all match "1.2", and sort before it
+		}
+		gl.Push("group/project/app", "1.2", pushedNew) // the last of 151 matches: on the second page
+		c := newClientWith(t, Options{APIs: map[string]pushtime.API{"gitlab.example": {Type: pushtime.TypeGitLab, URL: gl.URL, Token: "glpat"}}})
+		at, known, err := c.PushTime(t.Context(), mustImage(t, "gitlab.example/group/project/app"), &TagList{}, "1.2", nil)
+		if err != nil || !known || !at.Equal(pushedNew) {
+			t.Errorf("PushTime(1.2) = %v, %v, %v; want %v from the second page", at, known, err, pushedNew)
+		}
+	})
+	t.Run("acr token once", func(t *testing.T) {
+		reg := registrytest.NewInProcess(t)
+		reg.PushTags(t, "acme/acr", "1.0.0", "1.1.0")
+		acr := pushapi.NewACR(t, reg)
+		acr.Push("acme/acr", "1.0.0", pushedOld)
+		acr.Push("acme/acr", "1.1.0", pushedNew)
+		c := newClientWith(t, Options{APIs: map[string]pushtime.API{acr.Host: {Type: pushtime.TypeACR}}})
+		img := mustImage(t, acr.Host+"/acme/acr")
+		for _, tag := range []string{"1.1.0", "1.0.0"} {
+			if _, known, err := c.PushTime(t.Context(), img, &TagList{}, tag, nil); err != nil || !known {
+				t.Fatalf("PushTime(%s) = %v, %v", tag, known, err)
+			}
+		}
+		if len(acr.Scopes) != 1 || acr.Scopes[0] != "repository:acme/acr:metadata_read" {
+			t.Errorf("tokens asked for %q, want one for repository:acme/acr:metadata_read", acr.Scopes)
+		}
+	})
+	t.Run("unknown package or repository", func(t *testing.T) {
+		gh := pushapi.NewGitHub(t)
+		gl := pushapi.NewGitLab(t, "group/project")
+		c := newClientWith(t, Options{APIs: map[string]pushtime.API{
+			"ghcr.io":        {Type: pushtime.TypeGHCR, URL: gh.URL, Token: "ghp_example"},
+			"gitlab.example": {Type: pushtime.TypeGitLab, URL: gl.URL, Token: "glpat"},
+		}})
+		for _, image := range []string{"ghcr.io/nobody/app", "gitlab.example/group/project/missing"} {
+			_, _, err := c.PushTime(t.Context(), mustImage(t, image), &TagList{}, "1.0.0", nil)
+			var pe *pushtime.Error
+			if !errors.As(err, &pe) || !strings.Contains(err.Error(), "knows no") {
+				t.Errorf("%s: PushTime = %v, want an error saying the API does not know it", image, err)
+			}
+		}
+	})
+	t.Run("public APIs only for their own registry", func(t *testing.T) {
+		for _, api := range []pushtime.API{{Type: pushtime.TypeDockerHub}, {Type: pushtime.TypeGHCR, Token: "ghp"}} {
+			_, err := New(t.Context(), Options{APIs: map[string]pushtime.API{"registry.corp.example": api}})
+			if err == nil || !strings.Contains(err.Error(), "url is required") {
+				t.Errorf("%s on registry.corp.example without url: New = %v, want url required", api.Type, err)
+			}
+		}
+	})
 }

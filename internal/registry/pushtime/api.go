@@ -114,6 +114,24 @@ func (a API) baseURL(registry string) string {
 	return "https://" + names.APIHost(registry)
 }
 
+// CheckFor reports what is wrong with the API configured for registry,
+// naming the field: Check's rules, and a url for the public APIs on another
+// host, so that registry's credentials (Hub's login, a GitHub token) never
+// go to Docker Hub or GitHub for a registry that is not theirs.
+func (a API) CheckFor(registry string) error {
+	if err := a.Check(); err != nil {
+		return err
+	}
+	switch {
+	case a.URL != "":
+	case a.Type == TypeDockerHub && registry != names.DockerHub:
+		return fmt.Errorf("url is required for type \"dockerhub\" on %s, which is not Docker Hub: give the URL of the Hub API it mirrors, or use type \"none\"", registry)
+	case a.Type == TypeGHCR && registry != "ghcr.io":
+		return fmt.Errorf("url is required for type \"ghcr\" on %s, which is not ghcr.io: give its GitHub API URL, such as \"https://github.example.com/api/v3\"", registry)
+	}
+	return nil
+}
+
 // Check reports what is wrong with a configured API, naming the field.
 func (a API) Check() error {
 	if !slices.Contains(Types, a.Type) {

@@ -117,11 +117,12 @@ func notFoundTag(message string) string {
 }
 
 // newAPI makes the ECR client: the AWS default configuration in the
-// registry's region, sending through the client's transport (its retries
-// and rate-limit handling, so none of the SDK's own), at registry_api's url
-// when given.
+// registry's region, sending through the client's transport (its host
+// rules, bound on requests in flight and log), at registry_api's url when
+// given. The SDK's standard retryer retries its throttling and 5xx answers
+// (the client's transport retries GETs only), within the read's context.
 func (e *ecrReader) newAPI(ctx context.Context) (*ecr.Client, error) {
-	opts := []func(*config.LoadOptions) error{config.WithRetryer(func() aws.Retryer { return aws.NopRetryer{} })}
+	var opts []func(*config.LoadOptions) error
 	if e.region != "" {
 		opts = append(opts, config.WithRegion(e.region))
 	}

@@ -52,7 +52,7 @@ func (g *ghcr) Read(ctx context.Context, repo names.Repository, tags []string) (
 			return out, nil
 		}
 	}
-	return out, nil // the package is unknown to the API: no tag is known
+	return nil, g.fail(fmt.Errorf("the API knows no package %s of an organization or user %s: check the image name, and that the token may read the package", pkg, owner))
 }
 
 // pages reads the owner's package versions until every wanted tag is

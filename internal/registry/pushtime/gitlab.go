@@ -55,9 +55,20 @@ func (g *gitlab) Read(ctx context.Context, repo names.Repository, tags []string)
 		return nil, g.fail(err)
 	}
 	if id == "" {
-		return Times{}, nil
+		return nil, g.fail(fmt.Errorf("the API knows no container repository %s in a project it lets the token read: check the image name and the token (read_api)", repo.Path))
 	}
-	return g.oneByOne(tags, func(tag string) (time.Time, bool, error) {
+	return g.oneByOne(tags, func(tag string) (time.Time, bool, error) { return g.tag(ctx, header, id, tag) })
+}
+
+// gitlabTagPages bounds the pages of tags that one tag's search reads: its
+// name filter matches substrings, so "1.2" also finds 11.2 and 0.1.2.
+const gitlabTagPages = 20
+
+// tag returns one tag's publishedAt: the search by name matches
+// substrings, so its pages are read until the tag of that exact name.
+func (g *gitlab) tag(ctx context.Context, header http.Header, id, tag string) (time.Time, bool, error) {
+	after := ""
+	for range gitlabTagPages {
 		var answer struct {
 			ContainerRepository *struct {
 				Tags struct {
@@ -65,20 +76,36 @@ func (g *gitlab) Read(ctx context.Context, repo names.Repository, tags []string)
 						Name        string `json:"name"`
 						PublishedAt string `json:"publishedAt"`
 					} `json:"nodes"`
+					PageInfo struct {
+						HasNextPage bool   `json:"hasNextPage"`
+						EndCursor   string `json:"endCursor"`
+					} `json:"pageInfo"`
 				} `json:"tags"`
 			} `json:"containerRepository"`
 		}
-		const query = `query($id: ContainerRepositoryID!, $name: String) { containerRepository(id: $id) { tags(name: $name, first: 100) { nodes { name publishedAt } } } }`
-		if err := g.graphql(ctx, header, query, map[string]any{"id": id, "name": tag}, &answer); err != nil || answer.ContainerRepository == nil {
+		const query = `query($id: ContainerRepositoryID!, $name: String, $after: String) { containerRepository(id: $id) { tags(name: $name, first: 100, after: $after) { nodes { name publishedAt } pageInfo { hasNextPage endCursor } } } }`
+		vars := map[string]any{"id": id, "name": tag}
+		if after != "" {
+			vars["after"] = after
+		}
+		if err := g.graphql(ctx, header, query, vars, &answer); err != nil || answer.ContainerRepository == nil {
 			return time.Time{}, false, err
 		}
-		for _, n := range answer.ContainerRepository.Tags.Nodes {
-			if n.Name == tag && n.PublishedAt != "" {
+		page := answer.ContainerRepository.Tags
+		for _, n := range page.Nodes {
+			if n.Name == tag {
+				if n.PublishedAt == "" {
+					return time.Time{}, false, nil // no metadata database: no push time
+				}
 				return parseTime(n.PublishedAt), true, nil
 			}
 		}
-		return time.Time{}, false, nil
-	})
+		if !page.PageInfo.HasNextPage || page.PageInfo.EndCursor == "" {
+			return time.Time{}, false, nil
+		}
+		after = page.PageInfo.EndCursor
+	}
+	return time.Time{}, false, nil
 }
 
 // find returns the ID of the container repository at path, trying its
@@ -126,7 +153,7 @@ func (g *gitlab) graphql(ctx context.Context, header http.Header, query string, 
 			Message string `json:"message"`
 		} `json:"errors"`
 	}
-	err = g.do(ctx, nil, func() (*http.Request, error) {
+	err = g.do(ctx, nil, func(ctx context.Context) (*http.Request, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, g.base+"/api/graphql", bytes.NewReader(body))
 		if err == nil {
 			for k, vs := range header {

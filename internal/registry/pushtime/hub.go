@@ -80,7 +80,7 @@ func (h *hub) login(ctx context.Context, auth authn.Authenticator) (http.Header,
 	var answer struct {
 		AccessToken string `json:"access_token"`
 	}
-	err = h.do(ctx, nil, func() (*http.Request, error) {
+	err = h.do(ctx, nil, func(ctx context.Context) (*http.Request, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.base+"/v2/auth/token", bytes.NewReader(body))
 		if err == nil {
 			req.Header.Set("Content-Type", "application/json")

@@ -121,12 +121,13 @@ func (c *client) fail(err error) error {
 // do sends req through rt (the client's transport when nil) and decodes a
 // 200 answer's JSON body into v. A 404 is errNotFound; any other status an
 // error of its kind (transport.CheckStatus).
-func (c *client) do(ctx context.Context, rt http.RoundTripper, newReq func() (*http.Request, error), v any) error {
+func (c *client) do(ctx context.Context, rt http.RoundTripper, newReq func(ctx context.Context) (*http.Request, error), v any) error {
 	if rt == nil {
 		rt = c.env.HTTP
 	}
+	ctx = transport.ReadOnly(ctx) // an API read changes nothing: its POSTs are retried like GETs
 	return transport.Fetch(ctx, c.env.Log, func() (*http.Response, error) {
-		req, err := newReq()
+		req, err := newReq(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -158,7 +159,7 @@ func (c *client) do(ctx context.Context, rt http.RoundTripper, newReq func() (*h
 // get GETs u with header (which may hold the API's credentials) and
 // decodes the answer into v.
 func (c *client) get(ctx context.Context, u string, header http.Header, v any) error {
-	return c.do(ctx, nil, func() (*http.Request, error) {
+	return c.do(ctx, nil, func(ctx context.Context) (*http.Request, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 		if err == nil {
 			for k, vs := range header {
@@ -189,10 +190,10 @@ func (c *client) oneByOne(tags []string, read func(tag string) (time.Time, bool,
 // since2000 returns t, or the zero time when t is before 2000: a
 // placeholder, not a push.
 func since2000(t time.Time) time.Time {
-	if t.Year() < 2000 {
+	if t = t.UTC(); t.Year() < 2000 {
 		return time.Time{}
 	}
-	return t.UTC()
+	return t
 }
 
 // parseTime parses an RFC 3339 time, the zero time when s is empty, does

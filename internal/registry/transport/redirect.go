@@ -22,6 +22,12 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	if via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
 		return fmt.Errorf("%w: from HTTPS to %s", errRedirect, RedactURL(req.URL))
 	}
+	// A 307 or 308 re-sends a request's body, and Go drops only the
+	// Authorization header across hosts: a body that holds a secret (a Hub
+	// login) must not follow to another host.
+	if req.Method != http.MethodGet && req.Method != http.MethodHead && req.URL.Host != via[0].URL.Host {
+		return fmt.Errorf("%w: a %s to another host (%s)", errRedirect, req.Method, RedactURL(req.URL))
+	}
 	return nil
 }
 

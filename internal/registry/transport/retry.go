@@ -42,11 +42,20 @@ func newRetryTransport(next http.RoundTripper, log LogFunc, limits *RateLimits) 
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Method != http.MethodGet && req.Method != http.MethodHead {
+	if req.Method != http.MethodGet && req.Method != http.MethodHead && !isReadOnly(req) {
 		return t.next.RoundTrip(req)
 	}
 	ctx := req.Context()
 	for attempt := 1; ; attempt++ {
+		asked := false // the wait is the registry's Retry-After
+		if attempt > 1 && req.GetBody != nil {
+			body, err := req.GetBody()
+			if err != nil {
+				return nil, err
+			}
+			req = req.Clone(ctx)
+			req.Body = body
+		}
 		resp, err := t.next.RoundTrip(req)
 		var wait time.Duration
 		switch {
@@ -64,6 +73,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				}
 			}
 			wait = retryAfter(resp.Header, time.Now())
+			asked = wait != 0
 			if wait == 0 {
 				wait = backoff(attempt)
 			}
@@ -81,7 +91,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if err != nil {
 				return nil, fmt.Errorf("gave up after %d attempts, as the next wait (%s) would pass the timeout: %w", attempt, wait.Round(time.Millisecond), err)
 			}
-			if resp.Header.Get("Retry-After") != "" {
+			if asked {
 				_ = resp.Body.Close()
 				return nil, &RetryAfterError{Status: resp.StatusCode, Wait: wait, Attempts: attempt}
 			}
@@ -128,6 +138,22 @@ func Fetch(ctx context.Context, log LogFunc, send func() (*http.Response, error)
 	}
 }
 
+// readOnlyKey marks a request context: a POST that only reads (an API's
+// query: GraphQL, ECR's DescribeImages, a token exchange), which may be
+// retried like a GET.
+type readOnlyKey struct{}
+
+// ReadOnly returns ctx marked so that the POSTs made with it are retried
+// like GETs: use it for requests that change nothing.
+func ReadOnly(ctx context.Context) context.Context {
+	return context.WithValue(ctx, readOnlyKey{}, true)
+}
+
+func isReadOnly(req *http.Request) bool {
+	v, _ := req.Context().Value(readOnlyKey{}).(bool)
+	return v && (req.Body == nil || req.Body == http.NoBody || req.GetBody != nil)
+}
+
 // pastDeadline reports whether waiting d would pass ctx's deadline.
 func pastDeadline(ctx context.Context, d time.Duration) bool {
 	deadline, ok := ctx.Deadline()
@@ -170,11 +196,12 @@ func backoff(attempt int) time.Duration {
 func retryAfter(h http.Header, now time.Time) time.Duration {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
+		// A time already past (clock skew) asks for nothing: the backoff
+		// applies.
 		if at, err := strconv.ParseInt(strings.TrimSpace(h.Get("X-Retry-After")), 10, 64); err == nil && at > 0 {
 			if d := time.Unix(at, 0).Sub(now); d > 0 {
 				return min(d, maxRetryAfter*time.Second)
 			}
-			return time.Millisecond
 		}
 		return 0
 	}

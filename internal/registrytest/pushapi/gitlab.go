@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -41,6 +42,8 @@ func NewGitLab(t testing.TB, projects ...string) *GitLab {
 				Query     string            `json:"query"`
 				Variables map[string]string `json:"variables"`
 			}
+			// GitLab pages connections with first and after, and says
+			// pageInfo { hasNextPage endCursor }.
 			if err := json.NewDecoder(req.Body).Decode(&in); err != nil {
 				writeJSON(w, http.StatusBadRequest, map[string]any{"errors": []map[string]string{{"message": err.Error()}}})
 				return
@@ -49,7 +52,7 @@ func NewGitLab(t testing.TB, projects ...string) *GitLab {
 			case strings.Contains(in.Query, "project(fullPath"):
 				writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"project": g.project(in.Variables["path"], in.Variables["name"])}})
 			case strings.Contains(in.Query, "containerRepository(id"):
-				writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"containerRepository": g.repository(in.Variables["id"], in.Variables["name"])}})
+				writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"containerRepository": g.repository(in.Variables["id"], in.Variables["name"], in.Variables["after"])}})
 			default:
 				writeJSON(w, http.StatusOK, map[string]any{"errors": []map[string]string{{"message": "unknown query"}}})
 			}
@@ -97,22 +100,33 @@ func (g *GitLab) owner(repo string) string {
 	return best
 }
 
-func (g *GitLab) repository(id, name string) any {
+// gitlabPage is how many tags a page of the emulated search holds.
+const gitlabPage = 100
+
+func (g *GitLab) repository(id, name, after string) any {
 	repos := g.repositories()
 	var n int
 	if _, err := fmt.Sscanf(id, "gid://gitlab/ContainerRepository/%d", &n); err != nil || n < 1 || n > len(repos) {
 		return nil
 	}
-	nodes := []map[string]any{}
-	for tag, at := range g.tagsOf(repos[n-1]) {
-		if !strings.Contains(tag, name) {
-			continue
+	times := g.tagsOf(repos[n-1])
+	var matched []string
+	for tag := range times {
+		if strings.Contains(tag, name) {
+			matched = append(matched, tag)
 		}
+	}
+	slices.Sort(matched)
+	start, _ := strconv.Atoi(after)
+	end := min(start+gitlabPage, len(matched))
+	nodes := []map[string]any{}
+	for _, tag := range matched[min(start, end):end] {
 		var published any
 		if !g.NoMetadataDatabase {
-			published = at.UTC().Format(time.RFC3339)
+			published = times[tag].UTC().Format(time.RFC3339)
 		}
 		nodes = append(nodes, map[string]any{"name": tag, "publishedAt": published})
 	}
-	return map[string]any{"tags": map[string]any{"nodes": nodes}}
+	return map[string]any{"tags": map[string]any{"nodes": nodes,
+		"pageInfo": map[string]any{"hasNextPage": end < len(matched), "endCursor": strconv.Itoa(end)}}}
 }

@@ -53,7 +53,8 @@ func registryAPIAttribute() schema.Attribute {
 					Optional: true,
 					MarkdownDescription: "The API's base URL, such as `https://gitlab.example.com`, for an API that is not on the " +
 						"registry's host, or a proxy. Defaults to the public API (`https://hub.docker.com`, `https://gitlab.com` for " +
-						"`registry.gitlab.com`, `https://api.github.com`), else the registry's own host.",
+						"`registry.gitlab.com`, `https://api.github.com`), else the registry's own host. Required for `dockerhub` and " +
+						"`ghcr` on any host but `docker.io` and `ghcr.io`, so that a registry's credentials never go to Docker Hub or GitHub.",
 				},
 				"token": schema.StringAttribute{
 					Optional:  true,

@@ -85,7 +85,7 @@ func decodeTags(r io.Reader, seed maphash.Seed) (tagPage, error) {
 			}
 			var tag string
 			if err := dec.Decode(&tag); err != nil {
-				if passThrough(err) {
+				if transport.IsBodyError(err) {
 					return tagPage{}, err
 				}
 				return tagPage{}, fmt.Errorf(`the tag list's "tags" field is not a list of strings: %s`, strings.TrimPrefix(err.Error(), "json: "))
@@ -131,7 +131,7 @@ func decodeUploads(dec *json.Decoder) (map[string]time.Time, error) {
 		}
 		if err := dec.Decode(&info); err != nil {
 			var syntax *json.SyntaxError
-			if errors.As(err, &syntax) || passThrough(err) {
+			if errors.As(err, &syntax) || transport.IsBodyError(err) {
 				return nil, err
 			}
 			continue // a field of another type: no time from this digest
@@ -185,19 +185,8 @@ func skipValue(dec *json.Decoder) error {
 	return nil
 }
 
-// passThrough reports an error of the answer's body itself (a connection
-// that dropped, a safety cap) rather than of its JSON: it is returned as
-// it is, so that a drop is retried and a cap named.
-func passThrough(err error) bool {
-	var (
-		dropped *transport.DroppedError
-		large   *transport.TooLargeError
-	)
-	return errors.As(err, &dropped) || errors.As(err, &large)
-}
-
 func notJSON(err error) error {
-	if err != nil && passThrough(err) {
+	if err != nil && transport.IsBodyError(err) {
 		return err
 	}
 	if err == nil || errors.Is(err, io.EOF) {

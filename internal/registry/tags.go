@@ -312,7 +312,7 @@ func (s *session) tagPage(ctx context.Context, u *url.URL, seed maphash.Seed) (t
 	err := s.get(ctx, u.String(), "application/json", MaxTagPageBytes, "the tag-list page", func(resp *http.Response, body io.Reader) error {
 		var err error
 		if page, err = decodeTags(body, seed); err != nil {
-			if passThrough(err) {
+			if transport.IsBodyError(err) {
 				return err
 			}
 			return fmt.Errorf("%w (content type %q)", err, transport.Clean(resp.Header.Get("Content-Type")))

@@ -39,9 +39,7 @@ func (a *acr) Read(ctx context.Context, repo names.Repository, tags []string) (T
 			} `json:"tag"`
 		}
 		u := base + "/acr/v1/" + escapePath(repo.Path) + "/_tags/" + url.PathEscape(tag)
-		err := a.do(ctx, rt, func(ctx context.Context) (*http.Request, error) {
-			return http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-		}, &answer)
+		err := a.do(ctx, rt, request(http.MethodGet, u, nil, nil), &answer)
 		return parseTime(answer.Tag.LastUpdateTime), answer.Tag.Name == tag, err
 	})
 }

@@ -1,7 +1,6 @@
 package pushtime
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -143,26 +142,13 @@ func (g *gitlab) find(ctx context.Context, header http.Header, path string) (str
 // graphql posts a query and decodes its data into v; GraphQL errors are
 // errors.
 func (g *gitlab) graphql(ctx context.Context, header http.Header, query string, vars map[string]any, v any) error {
-	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
-	if err != nil {
-		return err
-	}
 	var answer struct {
 		Data   json.RawMessage `json:"data"`
 		Errors []struct {
 			Message string `json:"message"`
 		} `json:"errors"`
 	}
-	err = g.do(ctx, nil, func(ctx context.Context) (*http.Request, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, g.base+"/api/graphql", bytes.NewReader(body))
-		if err == nil {
-			for k, vs := range header {
-				req.Header[k] = vs
-			}
-			req.Header.Set("Content-Type", "application/json")
-		}
-		return req, err
-	}, &answer)
+	err := g.post(ctx, g.base+"/api/graphql", header, map[string]any{"query": query, "variables": vars}, &answer)
 	if errors.Is(err, errNotFound) {
 		return errors.New("no GraphQL API at /api/graphql: check registry_api's url")
 	}

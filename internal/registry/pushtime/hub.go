@@ -1,9 +1,7 @@
 package pushtime
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -73,20 +71,10 @@ func (h *hub) login(ctx context.Context, auth authn.Authenticator) (http.Header,
 	if cfg.Username == "" || secret == "" {
 		return nil, nil
 	}
-	body, err := json.Marshal(map[string]string{"identifier": cfg.Username, "secret": secret})
-	if err != nil {
-		return nil, err
-	}
 	var answer struct {
 		AccessToken string `json:"access_token"`
 	}
-	err = h.do(ctx, nil, func(ctx context.Context) (*http.Request, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.base+"/v2/auth/token", bytes.NewReader(body))
-		if err == nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		return req, err
-	}, &answer)
+	err = h.post(ctx, h.base+"/v2/auth/token", nil, map[string]string{"identifier": cfg.Username, "secret": secret}, &answer)
 	if errors.Is(err, errNotFound) || err == nil && answer.AccessToken == "" {
 		return nil, errors.New("the Hub token endpoint gave no token for the docker.io credentials")
 	}

@@ -1,10 +1,12 @@
 package pushtime
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"time"
@@ -145,9 +147,7 @@ func (c *client) do(ctx context.Context, rt http.RoundTripper, newReq func(ctx c
 			return err
 		}
 		if err := json.NewDecoder(body).Decode(v); err != nil {
-			var dropped *transport.DroppedError
-			var large *transport.TooLargeError
-			if errors.As(err, &dropped) || errors.As(err, &large) {
+			if transport.IsBodyError(err) {
 				return err
 			}
 			return fmt.Errorf("the answer is not the JSON the API documents: %s", transport.Clean(err.Error()))
@@ -159,15 +159,39 @@ func (c *client) do(ctx context.Context, rt http.RoundTripper, newReq func(ctx c
 // get GETs u with header (which may hold the API's credentials) and
 // decodes the answer into v.
 func (c *client) get(ctx context.Context, u string, header http.Header, v any) error {
-	return c.do(ctx, nil, func(ctx context.Context) (*http.Request, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-		if err == nil {
-			for k, vs := range header {
-				req.Header[k] = vs
-			}
+	return c.do(ctx, nil, request(http.MethodGet, u, header, nil), v)
+}
+
+// post POSTs payload as JSON to u with header and decodes the answer into
+// v. The APIs' POSTs only read (a query, a login), and are retried as GETs.
+func (c *client) post(ctx context.Context, u string, header http.Header, payload, v any) error {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, nil, request(http.MethodPost, u, header, body), v)
+}
+
+// request returns a maker of one request with header and body (JSON, when
+// not nil), made anew for each try.
+func request(method, u string, header http.Header, body []byte) func(context.Context) (*http.Request, error) {
+	return func(ctx context.Context) (*http.Request, error) {
+		var r io.Reader
+		if body != nil {
+			r = bytes.NewReader(body)
 		}
-		return req, err
-	}, v)
+		req, err := http.NewRequestWithContext(ctx, method, u, r)
+		if err != nil {
+			return nil, err
+		}
+		for k, vs := range header {
+			req.Header[k] = vs
+		}
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		return req, nil
+	}
 }
 
 // oneByOne reads tags with one request each: read returns a tag's push

@@ -18,6 +18,18 @@ func (e *DroppedError) Unwrap() error { return e.err }
 // Kind is KindDropped.
 func (e *DroppedError) Kind() Kind { return KindDropped }
 
+// IsBodyError reports whether err is an error of an answer's body itself,
+// not of what it holds: a connection that broke off (Fetch sends the
+// request again) or a safety cap. Decoders return it as it is, rather
+// than as malformed content, so that a drop is retried and a cap named.
+func IsBodyError(err error) bool {
+	var (
+		dropped *DroppedError
+		large   *TooLargeError
+	)
+	return errors.As(err, &dropped) || errors.As(err, &large)
+}
+
 // Body returns a reader of resp's body as it arrives, of at most limit
 // bytes: an answer whose Content-Length is larger fails at once, naming
 // its size, and one that runs past the limit fails when it does, so that

@@ -275,6 +275,30 @@ func pushTimeNotRead(img names.Repository, err error) diag.Diagnostic {
 			"stop asking the API.", img.Name, img.Registry, err, img.Registry))
 }
 
+// cannotReadSignatures reports signatures the registry client could not
+// read.
+func cannotReadSignatures(err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Cannot Read Signatures", registryDetail(err))
+}
+
+// cannotFetchTrustedRoot reports a Sigstore public-good trusted root that
+// TUF could not fetch.
+func cannotFetchTrustedRoot(err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Cannot Fetch Sigstore Trusted Root",
+		err.Error()+"\n\nKeyless signatures verify against the Sigstore public-good instance's trusted root, fetched by TUF "+
+			"and cached in the user's cache directory. Where that repository cannot be reached (air-gapped, or behind a proxy "+
+			"that refuses it), download trusted_root.json on a machine that can (cosign trusted-root create, or the Sigstore "+
+			"TUF repository's targets) and set signature.trusted_root = file(\"trusted_root.json\").")
+}
+
+// imageNotSigned reports an image that is not signed as asked.
+func imageNotSigned(ref, digest string, policy fmt.Stringer, found string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("signature"), "Image Not Signed",
+		fmt.Sprintf("The image of %s (%s) is not signed by %s: found %s.\n\n"+
+			"Check that the release pipeline signs this tag, with the key or identity given (cosign verify shows what "+
+			"an image carries), or change signature.", ref, digest, policy, found))
+}
+
 // recoverRead turns a panic in a data source's Read into an error of that
 // read, so that one bug does not crash the provider and every data source
 // of the plan with it.

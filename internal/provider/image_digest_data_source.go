@@ -2,9 +2,11 @@ package provider
 
 import (
 	"context"
+	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -25,8 +27,10 @@ type imageDigestDataSource struct {
 type imageDigestModel struct {
 	imageArgs
 	pinnedImage
-	Tag      types.String `tfsdk:"tag"`
-	Platform types.String `tfsdk:"platform"`
+	Tag       types.String `tfsdk:"tag"`
+	Platform  types.String `tfsdk:"platform"`
+	Signature types.Object `tfsdk:"signature"`
+	SignedBy  types.String `tfsdk:"signed_by"`
 }
 
 func (d *imageDigestDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -57,6 +61,9 @@ func (d *imageDigestDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			},
 			"image_ref":  imageRefAttribute(),
 			"pinned_ref": pinnedRefAttribute(),
+			"signature": signatureAttribute("The read fails unless the tag's image is signed by this signer, and says what it " +
+				"found instead (no signature, a signature by another identity or key, an invalid one and why)."),
+			"signed_by": schema.StringAttribute{Computed: true, MarkdownDescription: signedByDescription},
 		})
 }
 
@@ -74,6 +81,7 @@ func (d *imageDigestDataSource) Read(ctx context.Context, req datasource.ReadReq
 	}
 
 	p := platformArg(m.Platform, &resp.Diagnostics)
+	policy := signatureArg(ctx, m.Signature, path.Root("signature"), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -93,6 +101,27 @@ func (d *imageDigestDataSource) Read(ctx context.Context, req datasource.ReadReq
 		resp.Diagnostics.Append(readFromMirror(img, read.Mirror))
 	}
 	m.pin(img, tag, read.Digest)
+	m.SignedBy = types.StringNull()
+	if policy != nil {
+		platformDigest := ""
+		if p != nil {
+			platformDigest = read.Digest
+		}
+		v, err := d.data.signatureOf(ctx, img, nil, read.TagDigest, platformDigest, policy)
+		var rootErr *trustedRootError
+		switch {
+		case errors.As(err, &rootErr):
+			resp.Diagnostics.Append(cannotFetchTrustedRoot(rootErr.err))
+			return
+		case err != nil:
+			resp.Diagnostics.Append(cannotReadSignatures(err))
+			return
+		case v.signedBy == "":
+			resp.Diagnostics.Append(imageNotSigned(img.Name+":"+tag, read.TagDigest, policy, v.describe()))
+			return
+		}
+		m.SignedBy = types.StringValue(v.signedBy)
+	}
 	d.warnRateLimit(img, resp)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

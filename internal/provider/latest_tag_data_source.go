@@ -18,6 +18,7 @@ import (
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/signature"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/tagfilter"
 )
 
@@ -48,6 +49,8 @@ type latestTagModel struct {
 	Created         types.String `tfsdk:"created"`
 	Pushed          types.String `tfsdk:"pushed"`
 	AgeSource       types.String `tfsdk:"age_source"`
+	Signature       types.Object `tfsdk:"signature"`
+	SignedBy        types.String `tfsdk:"signed_by"`
 }
 
 func (d *latestTagDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -107,11 +110,16 @@ func (d *latestTagDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 					"image config's `created`, which whoever built the image sets.",
 				Validators: []validator.String{stringvalidator.OneOf(ageAuto, agePush, ageCreated)},
 			},
+			"signature": signatureAttribute("Only tags whose image is signed by this signer are chosen; unsigned and otherwise " +
+				"signed candidates are skipped and counted under `signature` when no tag is kept. Finding an image's signatures " +
+				"costs at most three requests, and each signature verified its manifest and its blob."),
+			"signed_by": schema.StringAttribute{Computed: true, MarkdownDescription: signedByDescription},
 			"tag": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: "The newest tag that every rule keeps, in this order: not a cosign tag; kept by `filter`; not " +
 					"matched by `exclude`; of `current`'s shape (see `variant`); its version text satisfies `constraint`; and, " +
-					"walking the rest from the newest, the first with an image for `platform` that is at least `min_age` old. When " +
+					"walking the rest from the newest, the first with an image for `platform` that is at least `min_age` old and " +
+					"carries a valid `signature`. When " +
 					"no tag is kept, the read fails naming each rule and how many tags it rejected, and the newest tags the filter kept.",
 			},
 			"digest": schema.StringAttribute{
@@ -190,16 +198,20 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 		resp.Diagnostics.Append(noTagMatches(noMatchDetail(img, a, list, sel, walkCounts{})))
 		return
 	}
-	chosen, err := d.choose(ctx, img, list, sel, a)
+	chosen, err := d.data.choose(ctx, img, list, sel, a)
 	resp.Diagnostics.Append(chosen.warnings...)
 	var noPush *noPushTimeError
 	var pushErr *pushTimeError
+	var rootErr *trustedRootError
 	switch {
 	case errors.As(err, &noPush):
 		resp.Diagnostics.Append(noPushTime(img, noPush.api))
 		return
 	case errors.As(err, &pushErr):
 		resp.Diagnostics.Append(cannotReadPushTime(img, pushErr.err))
+		return
+	case errors.As(err, &rootErr):
+		resp.Diagnostics.Append(cannotFetchTrustedRoot(rootErr.err))
 		return
 	}
 	if err != nil {
@@ -228,10 +240,14 @@ type latestTagArgs struct {
 	platform *names.Platform
 	minAge   time.Duration
 	ageFrom  string
+	// signature is nil without a signature rule.
+	signature *signature.Policy
 }
 
 // walks reports whether the rules need the candidates' images.
-func (a latestTagArgs) walks() bool { return a.platform != nil || a.minAge > 0 }
+func (a latestTagArgs) walks() bool {
+	return a.platform != nil || a.minAge > 0 || a.signature != nil
+}
 
 // args parses the model's arguments, reporting each error at its attribute.
 func (m *latestTagModel) args(ctx context.Context) (latestTagArgs, diag.Diagnostics) {
@@ -252,6 +268,7 @@ func (m *latestTagModel) args(ctx context.Context) (latestTagArgs, diag.Diagnost
 	if !m.AgeFrom.IsNull() {
 		a.ageFrom = m.AgeFrom.ValueString()
 	}
+	a.signature = signatureArg(ctx, m.Signature, path.Root("signature"), &diags)
 	if !diags.HasError() && !m.Current.IsNull() && !a.filter.Keep(a.current) {
 		diags.Append(currentNotKept(a.current, a.filter.String()))
 	}
@@ -286,6 +303,10 @@ func (m *latestTagModel) fill(img names.Repository, a latestTagArgs, chosen chos
 	m.UpdateAvailable = types.BoolValue(false)
 	m.UpdateKind = types.StringNull()
 	m.Created, m.Pushed, m.AgeSource = types.StringNull(), types.StringNull(), types.StringNull()
+	m.SignedBy = types.StringNull()
+	if chosen.signedBy != "" {
+		m.SignedBy = types.StringValue(chosen.signedBy)
+	}
 	if chosen.ageSource != "" {
 		at := types.StringValue(chosen.age.UTC().Truncate(time.Second).Format(time.RFC3339))
 		if chosen.ageSource == agePush {
@@ -333,6 +354,7 @@ func noMatchDetail(img names.Repository, a latestTagArgs, list *registry.TagList
 		{"invalid tags", list.Invalid}, {"cosign tags", sel.RejectedByCosign}, {"filter", sel.RejectedByFilter},
 		{"exclude", sel.RejectedByExclude}, {fmt.Sprintf("variant (the shape %q of current)", a.rules.Shape), sel.RejectedByVariant},
 		{"constraint", sel.RejectedByConstraint}, {"platform", walked.platform}, {"min_age", walked.age},
+		{"signature", walked.signature},
 		{"deleted since the list was read", walked.gone},
 	} {
 		if r.count > 0 {
@@ -341,8 +363,11 @@ func noMatchDetail(img names.Repository, a latestTagArgs, list *registry.TagList
 	}
 	b.WriteString(strings.Join(rejected, ",") + ".")
 	b.WriteString(walked.ageDetail(a.minAge))
+	if walked.unsigned != "" {
+		fmt.Fprintf(&b, " signature rejected %d candidates as not signed by %s; the newest, %s, has %s.", walked.signature, a.signature, walked.unsigned, walked.unsignedWhy)
+	}
 	if walked.capped {
-		fmt.Fprintf(&b, " Only the newest %d candidates were read for platform and min_age.", maxWalked)
+		fmt.Fprintf(&b, " Only the newest %d candidates were read for platform, min_age and signature.", maxWalked)
 	}
 	if a.rules.Constraint != nil && sel.RejectedByConstraint > 0 && sel.Kept == 0 && sel.RejectedByExclude == 0 && a.rules.Shape == "" {
 		fmt.Fprintf(&b, " The filter kept %d tags, and the constraint rejected all of them (a pre-release such as 1.2.3-rc1 or 1.2.3-alpine only satisfies a constraint that names a pre-release).", sel.RejectedByConstraint)

@@ -27,6 +27,8 @@ import (
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/credentials"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/runcache"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/signature"
 )
 
 // defaultTimeout bounds one data source's read when timeout is unset.
@@ -74,6 +76,13 @@ type providerData struct {
 	// secrets are the passwords and tokens the provider was given, masked
 	// in every log line as a second line of defence: none is ever logged.
 	secrets []string
+
+	// verdicts are the signature verdicts of the run, by image, digest and
+	// policy; publicGood is the Sigstore public-good trusted root, fetched
+	// at most once a run, from where sigstore says.
+	verdicts   runcache.Map[verdict]
+	publicGood runcache.Map[signature.TrustedMaterial]
+	sigstore   signature.PublicGoodOptions
 }
 
 func (p *registryProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -250,6 +259,7 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	data.client = client
+	data.sigstore = signature.PublicGoodOptions{Timeout: data.timeout, UserAgent: opts.UserAgent}
 	data.secrets = secretsOf(opts.Auth, opts.EnvAuth)
 	for _, api := range opts.APIs {
 		if api.Token != "" {
@@ -263,6 +273,7 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 		"auth_blocks":         len(opts.Auth),
 	})
 	resp.DataSourceData = data
+	resp.ResourceData = data
 }
 
 // secretsOf returns the passwords and tokens among credentials, to mask in

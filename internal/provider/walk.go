@@ -32,13 +32,17 @@ type chosenTag struct {
 	tag, digest string
 	age         time.Time
 	ageSource   string // agePush or ageCreated; "" without min_age
+	signedBy    string // "" without signature
 	walked      walkCounts
 	warnings    diag.Diagnostics
 }
 
 // walkCounts counts the candidates the walk rejected, by rule.
 type walkCounts struct {
-	platform, age int
+	platform, age, signature int
+	// unsigned is the newest candidate that signature rejected, and what
+	// was found instead of a valid signature.
+	unsigned, unsignedWhy string
 	// gone counts the candidates deleted since the list was read.
 	gone int
 	// capped is true when candidates were left unread at maxWalked.
@@ -67,7 +71,7 @@ func (e *pushTimeError) Unwrap() error { return e.err }
 
 // clock reads the time a candidate's age counts from.
 type clock struct {
-	d    *latestTagDataSource
+	d    *providerData
 	img  names.Repository
 	list *registry.TagList
 	from string
@@ -83,11 +87,11 @@ func (c *clock) pushTime(ctx context.Context, tag string, next []string, out *ch
 	if !c.push {
 		return time.Time{}, false, nil
 	}
-	at, known, err := c.d.data.client.PushTime(ctx, c.img, c.list, tag, next)
+	at, known, err := c.d.client.PushTime(ctx, c.img, c.list, tag, next)
 	switch {
 	case errors.Is(err, registry.ErrNoPushTimeAPI):
 		if c.from == agePush {
-			return time.Time{}, false, &noPushTimeError{api: c.d.data.client.PushAPI(c.img).Type}
+			return time.Time{}, false, &noPushTimeError{api: c.d.client.PushAPI(c.img).Type}
 		}
 		c.push = false
 		return time.Time{}, false, nil
@@ -108,9 +112,9 @@ func (c *clock) pushTime(ctx context.Context, tag string, next []string, out *ch
 // choose returns the newest candidate that the rules keep: the first of
 // sel's candidates without platform and min_age, else the first, walking
 // from the newest, whose image has the platform and is old enough.
-func (d *latestTagDataSource) choose(ctx context.Context, img names.Repository, list *registry.TagList, sel tagfilter.Selection, a latestTagArgs) (chosenTag, error) {
+func (d *providerData) choose(ctx context.Context, img names.Repository, list *registry.TagList, sel tagfilter.Selection, a latestTagArgs) (chosenTag, error) {
 	if !a.walks() {
-		facts, err := d.data.client.Inspect(ctx, img, list, sel.Tag, registry.Want{})
+		facts, err := d.client.Inspect(ctx, img, list, sel.Tag, registry.Want{})
 		if err != nil {
 			return chosenTag{}, err
 		}
@@ -134,7 +138,7 @@ func (d *latestTagDataSource) choose(ctx context.Context, img names.Repository, 
 				continue
 			}
 		}
-		facts, err := d.data.client.Inspect(ctx, img, list, tag, registry.Want{Platform: a.platform, Created: a.minAge > 0 && !fromPush})
+		facts, err := d.client.Inspect(ctx, img, list, tag, registry.Want{Platform: a.platform, Created: a.minAge > 0 && !fromPush})
 		var re *registry.Error
 		if errors.As(err, &re) && re.Kind == registry.KindNotFound {
 			out.walked.gone++ // deleted since the list was read: skipped
@@ -152,6 +156,17 @@ func (d *latestTagDataSource) choose(ctx context.Context, img names.Repository, 
 		case tooNew(at):
 			out.walked.rejectAge(tag, at, source)
 		default:
+			if a.signature != nil {
+				v, err := d.signatureOf(ctx, img, list, facts.TagDigest, walkedPlatformDigest(a, facts), a.signature)
+				if err != nil {
+					return chosenTag{}, err
+				}
+				if v.signedBy == "" {
+					out.walked.rejectSignature(tag, v)
+					continue
+				}
+				out.signedBy = v.signedBy
+			}
 			out.tag, out.digest = tag, facts.Digest
 			if a.minAge > 0 {
 				out.age, out.ageSource = at, source
@@ -161,6 +176,24 @@ func (d *latestTagDataSource) choose(ctx context.Context, img names.Repository, 
 	}
 	out.walked.capped = sel.Kept > len(sel.Candidates)
 	return out, nil
+}
+
+// walkedPlatformDigest is the platform's manifest digest of facts, "" without a
+// platform rule.
+func walkedPlatformDigest(a latestTagArgs, facts *registry.ImageFacts) string {
+	if a.platform == nil {
+		return ""
+	}
+	return facts.Digest
+}
+
+// rejectSignature counts a candidate that signature rejected, and
+// remembers the newest such.
+func (w *walkCounts) rejectSignature(tag string, v verdict) {
+	w.signature++
+	if w.unsigned == "" {
+		w.unsigned, w.unsignedWhy = tag, v.describe()
+	}
 }
 
 // rejectAge counts a candidate that min_age rejected, and remembers the

@@ -3,11 +3,8 @@ package registry
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -71,14 +68,10 @@ type configFacts struct {
 }
 
 // cachedManifest GETs a manifest by tag or digest, once per Client. A
-// manifest asked for by digest must have that digest.
+// manifest asked for by digest must have that digest (rawManifest).
 func (c *Client) cachedManifest(ctx context.Context, s *session, ref string) (*manifestFacts, error) {
 	m, _, err := c.manifests.Get(ctx, s.repo.Key()+"@"+ref, func(ctx context.Context) (*manifestFacts, error) {
-		m, err := s.manifest(ctx, ref)
-		if err == nil && strings.HasPrefix(ref, "sha256:") && m.digest != ref {
-			return nil, fmt.Errorf("manifest %s arrived with digest %s", ref, m.digest)
-		}
-		return m, err
+		return s.manifest(ctx, ref)
 	})
 	return m, err
 }
@@ -98,21 +91,15 @@ func (c *Client) cachedConfig(ctx context.Context, s *session, digest v1.Hash) (
 // manifest GETs the manifest of a tag (or digest), hashes its bytes and
 // keeps its facts.
 func (s *session) manifest(ctx context.Context, ref string) (*manifestFacts, error) {
-	var m *manifestFacts
-	err := s.get(ctx, s.url("manifests/"+ref), acceptManifests, MaxManifestBytes, "the manifest of "+ref, func(resp *http.Response, body io.Reader) error {
-		raw, err := io.ReadAll(body)
-		if err != nil {
-			return err
-		}
-		m, err = parseManifest(raw, resp.Header.Get("Content-Type"))
-		return err
-	})
-	return m, err
+	raw, contentType, err := s.rawManifest(ctx, ref, acceptManifests)
+	if err != nil {
+		return nil, err
+	}
+	return parseManifest(raw, contentType)
 }
 
 // parseManifest reads the facts of a manifest's bytes.
 func parseManifest(raw []byte, contentType string) (*manifestFacts, error) {
-	sum := sha256.Sum256(raw)
 	var parsed struct {
 		MediaType types.MediaType `json:"mediaType"`
 		Manifests []struct {
@@ -128,7 +115,7 @@ func parseManifest(raw []byte, contentType string) (*manifestFacts, error) {
 	if err := json.Unmarshal(raw, &parsed); err != nil {
 		return nil, fmt.Errorf("the manifest is not valid JSON: %w", err)
 	}
-	m := &manifestFacts{digest: "sha256:" + hex.EncodeToString(sum[:]), created: parsed.Annotations[createdAnnotation]}
+	m := &manifestFacts{digest: sha256Digest(raw), created: parsed.Annotations[createdAnnotation]}
 	m.mediaType = types.MediaType(strings.TrimSpace(strings.Split(contentType, ";")[0]))
 	if parsed.MediaType != "" {
 		m.mediaType = parsed.MediaType
@@ -146,24 +133,15 @@ func parseManifest(raw []byte, contentType string) (*manifestFacts, error) {
 
 // config GETs an image config blob, checks its digest and keeps its facts.
 func (s *session) config(ctx context.Context, digest v1.Hash) (*configFacts, error) {
-	var cfg *configFacts
-	err := s.get(ctx, s.url("blobs/"+digest.String()), "", MaxManifestBytes, "the image config "+digest.String(), func(_ *http.Response, body io.Reader) error {
-		raw, err := io.ReadAll(body)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(raw)
-		if got := "sha256:" + hex.EncodeToString(sum[:]); digest.Algorithm == "sha256" && got != digest.String() {
-			return fmt.Errorf("blob %s arrived with digest %s", digest, got)
-		}
-		file, err := v1.ParseConfigFile(bytes.NewReader(raw))
-		if err != nil {
-			return fmt.Errorf("the image's config is not valid: %w", err)
-		}
-		cfg = &configFacts{platform: configPlatform(file), created: file.Created.UTC()}
-		return nil
-	})
-	return cfg, err
+	raw, err := s.blob(ctx, digest, "the image config "+digest.String())
+	if err != nil {
+		return nil, err
+	}
+	file, err := v1.ParseConfigFile(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("the image's config is not valid: %w", err)
+	}
+	return &configFacts{platform: configPlatform(file), created: file.Created.UTC()}, nil
 }
 
 // configPlatform is the platform an image's config names.

@@ -40,6 +40,9 @@ type ImageFacts struct {
 	// Digest is the tag's manifest digest, or, with a platform, that
 	// platform's manifest digest.
 	Digest string
+	// TagDigest is the tag's manifest digest (for a multi-platform image,
+	// the index's), whatever the platform.
+	TagDigest string
 	// Mirror is the mirror that answered, "" when the registry itself did.
 	Mirror string
 	// HasPlatform is false when a platform was asked for and the image has
@@ -139,13 +142,13 @@ func (c *Client) readTag(ctx context.Context, repo names.Repository, tag string,
 		if err != nil {
 			return nil, err
 		}
-		return &ImageFacts{Digest: d, HasPlatform: true}, nil
+		return &ImageFacts{Digest: d, TagDigest: d, HasPlatform: true}, nil
 	}
 	m, err := c.cachedManifest(ctx, s, tag)
 	if err != nil {
 		return nil, err
 	}
-	facts := &ImageFacts{Digest: m.digest, HasPlatform: true}
+	facts := &ImageFacts{Digest: m.digest, TagDigest: m.digest, HasPlatform: true}
 	image := m
 	switch {
 	case m.mediaType.IsIndex():

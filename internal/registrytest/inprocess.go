@@ -31,7 +31,7 @@ func NewInProcess(t testing.TB) *Registry {
 	t.Cleanup(func() { _ = logFile.Close() })
 
 	counts := &RequestCounts{}
-	handler := registry.New(registry.Logger(log.New(logFile, "", log.LstdFlags|log.Lmicroseconds)))
+	handler := registry.New(registry.Logger(log.New(logFile, "", log.LstdFlags|log.Lmicroseconds)), registry.WithReferrersSupport(true))
 	srv := httptest.NewServer(counts.Wrap(paginate(handler)))
 
 	r := &Registry{

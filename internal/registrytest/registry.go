@@ -105,6 +105,8 @@ type RequestCounts struct {
 	ManifestHead atomic.Int64
 	// ManifestGet counts GET /v2/<name>/manifests/<reference>.
 	ManifestGet atomic.Int64
+	// Referrers counts GET /v2/<name>/referrers/<digest>.
+	Referrers atomic.Int64
 	// Other counts every other request (blobs, uploads, PUT and DELETE).
 	Other atomic.Int64
 }
@@ -134,18 +136,20 @@ func (c *RequestCounts) Counter(req *http.Request) *atomic.Int64 {
 		return &c.ManifestHead
 	case req.Method == http.MethodGet && strings.Contains(path, "/manifests/"):
 		return &c.ManifestGet
+	case req.Method == http.MethodGet && strings.Contains(path, "/referrers/"):
+		return &c.Referrers
 	}
 	return &c.Other
 }
 
 // Counts is a snapshot of [RequestCounts], to compare with ==.
 type Counts struct {
-	Ping, TagList, ManifestHead, ManifestGet, Other int64
+	Ping, TagList, ManifestHead, ManifestGet, Referrers, Other int64
 }
 
 // Total is the number of requests, of every kind.
 func (c Counts) Total() int64 {
-	return c.Ping + c.TagList + c.ManifestHead + c.ManifestGet + c.Other
+	return c.Ping + c.TagList + c.ManifestHead + c.ManifestGet + c.Referrers + c.Other
 }
 
 // Snapshot returns the counts so far.
@@ -164,6 +168,7 @@ func (c *RequestCounts) read(value func(*atomic.Int64) int64) Counts {
 		TagList:      value(&c.TagList),
 		ManifestHead: value(&c.ManifestHead),
 		ManifestGet:  value(&c.ManifestGet),
+		Referrers:    value(&c.Referrers),
 		Other:        value(&c.Other),
 	}
 }

@@ -36,6 +36,9 @@ type Selection struct {
 	// RejectedByConstraint is the number of distinct tags left whose
 	// version text does not satisfy the constraint.
 	RejectedByConstraint int
+	// RejectedByKeep is the number of distinct tags left that Rules.Keep
+	// refused.
+	RejectedByKeep int
 	// OtherShape is, when the rules follow the shape of a current tag, the
 	// newest tag of another shape that every other rule keeps and that
 	// leaves current behind (see LeavesBehind); "" otherwise.
@@ -64,6 +67,9 @@ type Rules struct {
 	// Constraint, when not nil, must be satisfied by each tag's version
 	// text.
 	Constraint *Constraint
+	// Keep, when not nil, is a last rule: a tag it refuses is counted
+	// under RejectedByKeep.
+	Keep func(tag string) bool
 }
 
 // ParseExclude compiles exclude patterns, RE2, each matched against a
@@ -145,6 +151,10 @@ func (f *Filter) SelectWith(tags []string, r Rules, candidates int) Selection {
 		}
 		if !r.Constraint.Check(constrained) {
 			s.RejectedByConstraint++
+			continue
+		}
+		if r.Keep != nil && !r.Keep(tag) {
+			s.RejectedByKeep++
 			continue
 		}
 		s.Kept++

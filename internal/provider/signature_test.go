@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -14,9 +15,16 @@ import (
 	"github.com/sigstore/sigstore-go/pkg/testing/ca"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/faults"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/sigtest"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/signature"
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/tagfilter"
 )
+
+// signedRepo is the repository the signature tests sign in.
+const signedRepo = "team/app"
 
 // signer pushes signatures, as cosign would, to a test registry.
 type signer struct {
@@ -24,21 +32,21 @@ type signer struct {
 	reg *registrytest.Registry
 }
 
-// bundle attaches a Sigstore bundle to repo@subject as a referrer, as
+// bundle attaches a Sigstore bundle to signedRepo@subject as a referrer, as
 // cosign v3 does.
-func (s signer) bundle(repo string, subject v1.Hash, bundle []byte) {
+func (s signer) bundle(subject v1.Hash, bundle []byte) {
 	s.t.Helper()
-	s.reg.PushReferrer(s.t, repo, subject, registrytest.Artifact{
+	s.reg.PushReferrer(s.t, signedRepo, subject, registrytest.Artifact{
 		ArtifactType: registry.BundleType,
 		Layers:       []registrytest.ArtifactLayer{{MediaType: registry.BundleType, Data: bundle}},
 	})
 }
 
-// legacy pushes cosign's signature tag of repo@subject with one
+// legacy pushes cosign's signature tag of signedRepo@subject with one
 // simple-signing layer.
-func (s signer) legacy(repo string, subject v1.Hash, payload []byte, annotations map[string]string) {
+func (s signer) legacy(subject v1.Hash, payload []byte, annotations map[string]string) {
 	s.t.Helper()
-	s.reg.PushCosignTag(s.t, repo, subject, registrytest.ArtifactLayer{MediaType: registry.SimpleSigningType, Data: payload, Annotations: annotations})
+	s.reg.PushCosignTag(s.t, signedRepo, subject, registrytest.ArtifactLayer{MediaType: registry.SimpleSigningType, Data: payload, Annotations: annotations})
 }
 
 // made returns what a fixture made, failing the test on an error.
@@ -92,15 +100,15 @@ func TestSignatureKeyless(t *testing.T) {
 			s := signer{t, reg}
 			tags := reg.PushTags(t, "team/app", "0.9.0", "1.0.0", "1.1.0", "1.2.0", "1.3.0", "1.4.0", "1.5.0", "1.6.0", "1.7.0")
 			hexOf := func(tag string) string { return tags[tag].Hex }
-			s.bundle("team/app", tags["0.9.0"], s.made(sigtest.KeylessDSSEBundle(vs, hexOf("0.9.0"), registry.SignPredicateType)))
-			s.bundle("team/app", tags["1.0.0"], s.made(sigtest.KeylessBundle(vs, hexOf("1.0.0"))))
-			s.bundle("team/app", tags["1.1.0"], s.made(sigtest.KeylessBundle(vs, hexOf("1.1.0"), sigtest.WithIdentity("intruder@example.com"))))
-			s.bundle("team/app", tags["1.2.0"], s.made(sigtest.KeylessBundle(vs, hexOf("1.2.0"), sigtest.WithIssuer("https://other.example.com"))))
-			s.bundle("team/app", tags["1.3.0"], s.made(sigtest.KeylessBundle(vs, hexOf("1.3.0"), sigtest.WithExpiredCertificate())))
-			s.bundle("team/app", tags["1.4.0"], s.made(sigtest.KeylessBundle(vs, hexOf("1.4.0"), sigtest.WithoutTlogEntry(), sigtest.WithoutTimestamp())))
-			s.bundle("team/app", tags["1.5.0"], s.made(sigtest.KeylessBundle(vs, hexOf("1.0.0"))))
-			s.bundle("team/app", tags["1.6.0"], s.made(sigtest.KeylessBundle(vs, hexOf("1.6.0"), sigtest.WithTamperedPayload())))
-			s.bundle("team/app", tags["1.7.0"], s.made(sigtest.KeylessDSSEBundle(vs, hexOf("1.7.0"), "https://slsa.dev/provenance/v1")))
+			s.bundle(tags["0.9.0"], s.made(sigtest.KeylessDSSEBundle(vs, hexOf("0.9.0"), registry.SignPredicateType)))
+			s.bundle(tags["1.0.0"], s.made(sigtest.KeylessBundle(vs, hexOf("1.0.0"))))
+			s.bundle(tags["1.1.0"], s.made(sigtest.KeylessBundle(vs, hexOf("1.1.0"), sigtest.WithIdentity("intruder@example.com"))))
+			s.bundle(tags["1.2.0"], s.made(sigtest.KeylessBundle(vs, hexOf("1.2.0"), sigtest.WithIssuer("https://other.example.com"))))
+			s.bundle(tags["1.3.0"], s.made(sigtest.KeylessBundle(vs, hexOf("1.3.0"), sigtest.WithExpiredCertificate())))
+			s.bundle(tags["1.4.0"], s.made(sigtest.KeylessBundle(vs, hexOf("1.4.0"), sigtest.WithoutTlogEntry(), sigtest.WithoutTimestamp())))
+			s.bundle(tags["1.5.0"], s.made(sigtest.KeylessBundle(vs, hexOf("1.0.0"))))
+			s.bundle(tags["1.6.0"], s.made(sigtest.KeylessBundle(vs, hexOf("1.6.0"), sigtest.WithTamperedPayload())))
+			s.bundle(tags["1.7.0"], s.made(sigtest.KeylessDSSEBundle(vs, hexOf("1.7.0"), "https://slsa.dev/provenance/v1")))
 
 			rule := fmt.Sprintf("signature = {\n identity = %q\n issuer = %q\n trusted_root = file(%q)\n}", sigtest.DefaultIdentity, sigtest.DefaultIssuer, root)
 			digestOf := func(tag string) string {
@@ -170,10 +178,10 @@ func TestSignatureKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.legacy("team/app", tags["2.0.0"], payload, annotations)
-	s.bundle("team/app", tags["2.1.0"], s.made(sigtest.KeyBundle(keyB, tags["2.1.0"].Hex)))
+	s.legacy(tags["2.0.0"], payload, annotations)
+	s.bundle(tags["2.1.0"], s.made(sigtest.KeyBundle(keyB, tags["2.1.0"].Hex)))
 	arm := platforms["linux/arm64"]
-	s.bundle("team/app", arm, s.made(sigtest.KeyBundle(keyA, arm.Hex)))
+	s.bundle(arm, s.made(sigtest.KeyBundle(keyA, arm.Hex)))
 
 	keyFileA := writeFile(t, "a.pub", keyA.PublicKeyPEM)
 	keyFileB := writeFile(t, "b.pub", keyB.PublicKeyPEM)
@@ -256,7 +264,7 @@ func TestSignaturePublicGoodUnreachable(t *testing.T) {
 	}
 	tags := reg.PushTags(t, "team/app", "1.0.0")
 	s := signer{t, reg}
-	s.bundle("team/app", tags["1.0.0"], s.made(sigtest.KeylessBundle(vs, tags["1.0.0"].Hex)))
+	s.bundle(tags["1.0.0"], s.made(sigtest.KeylessBundle(vs, tags["1.0.0"].Hex)))
 	unitTest(t, resource.TestStep{
 		Config: fmt.Sprintf(`data "registry_image_digest" "x" {
   image = "%s/team/app"
@@ -269,4 +277,95 @@ func TestSignaturePublicGoodUnreachable(t *testing.T) {
 		PlanOnly:    true,
 		ExpectError: errorContaining("Cannot Fetch Sigstore Trusted Root", "tuf-repo-cdn.sigstore.dev", "trusted_root"),
 	})
+}
+
+// TestSignatureCosts counts what the signature rule costs the walk: per
+// candidate, a manifest read and the search for signatures (the referrers
+// API and cosign's signature tag, at most three requests), then a manifest
+// and a blob for each signature read, at most five an image; a second walk
+// in the same run reads nothing new; a walk without the rule searches for
+// no signature at all.
+func TestSignatureCosts(t *testing.T) {
+	t.Parallel()
+	reg := registrytest.NewInProcess(t)
+	s := signer{t, reg}
+	mine, err := sigtest.GenerateKeyPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := sigtest.GenerateKeyPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags := reg.PushTags(t, "team/app", "1.0.0", "1.1.0", "1.2.0", "1.3.0", "1.4.0")
+	s.bundle(tags["1.1.0"], s.made(sigtest.KeyBundle(mine, tags["1.1.0"].Hex)))
+	for range 7 { // more than are ever tried for one image
+		s.bundle(tags["1.3.0"], s.made(sigtest.KeyBundle(theirs, tags["1.3.0"].Hex)))
+	}
+	// 1.4.0 and 1.2.0 are unsigned.
+
+	proxy := faults.NewFaultProxy(t, reg)
+	client, err := registry.New(t.Context(), registry.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &providerData{client: client, timeout: time.Minute}
+	img, err := names.Parse(proxy.Host+"/team/app", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := client.ListTags(t.Context(), img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	policy, err := signature.Parse(signature.Spec{PublicKey: string(mine.PublicKeyPEM)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := latestTagArgs{selection: selection{filter: tagfilter.Default()}, signature: policy}
+	sel := a.filter.SelectWith(list.Tags, a.rules, maxWalked)
+	proxy.Requests.Take()
+
+	chosen, err := d.choose(t.Context(), img, list, sel, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if chosen.tag != "1.1.0" || chosen.signedBy != "key sha256:"+mine.Fingerprint() || chosen.walked.signature != 3 {
+		t.Fatalf("chosen = %s signed by %q after %d rejected, want 1.1.0 signed by mine after 3", chosen.tag, chosen.signedBy, chosen.walked.signature)
+	}
+	// Four candidates walked (1.4.0 to 1.1.0): each one's digest (a HEAD)
+	// and the referrers API (in-process serves it); cosign's signature tag
+	// (a GET answered 404) only for the two unsigned ones, since the search
+	// ends at an accepted signature or at the five tried: at most three
+	// requests a candidate. Then five of 1.3.0's seven signatures and
+	// 1.1.0's one, a manifest and a blob each.
+	const walked, unsigned, read = 4, 2, 5 + 1
+	want := registrytest.Counts{ManifestHead: walked, Referrers: walked, ManifestGet: unsigned + read, Other: read}
+	got := proxy.Requests.Take()
+	got.Ping = 0 // once a run, not the point here
+	if got != want {
+		t.Errorf("requests = %+v, want %+v", got, want)
+	}
+
+	// The same walk again in the run: every verdict and manifest cached.
+	if again, err := d.choose(t.Context(), img, list, sel, a); err != nil || again.tag != "1.1.0" {
+		t.Fatalf("second walk = %s, %v", again.tag, err)
+	}
+	if got := proxy.Requests.Take(); got != (registrytest.Counts{}) {
+		t.Errorf("second walk requests = %+v, want none", got)
+	}
+
+	// Without the rule no signature is searched for: a platform walk
+	// reads manifests only.
+	plain := latestTagArgs{selection: a.selection, platform: &names.Platform{OS: "linux", Architecture: "amd64"}}
+	fresh, err := registry.New(t.Context(), registry.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&providerData{client: fresh, timeout: time.Minute}).choose(t.Context(), img, list, sel, plain); err != nil {
+		t.Fatal(err)
+	}
+	if got := proxy.Requests.Take(); got.Referrers != 0 || got.ManifestGet+got.ManifestHead != 1 {
+		t.Errorf("a walk without signature = %+v, want one manifest and no referrers", got)
+	}
 }

@@ -86,6 +86,15 @@ func TestInspect(t *testing.T) {
 			if tt.facts.Digest == "" {
 				tt.facts.Digest = facts.Digest // not the point of this case
 			}
+			switch {
+			case tt.tag == "index" && facts.TagDigest != indexDigest.String():
+				t.Errorf("TagDigest = %s, want the index's %s", facts.TagDigest, indexDigest)
+			case tt.tag == "single" && facts.TagDigest != singleDigest.String():
+				t.Errorf("TagDigest = %s, want the image's %s", facts.TagDigest, singleDigest)
+			case facts.TagDigest == "":
+				t.Error("TagDigest is empty")
+			}
+			tt.facts.TagDigest = facts.TagDigest // checked above
 			got := *facts
 			got.noPlatform = nil // why, for PlatformDigest's error: not compared here
 			if got != tt.facts {

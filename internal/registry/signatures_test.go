@@ -65,7 +65,7 @@ func TestSignatures(t *testing.T) {
 			want := tt.find
 			want.Ping = 1
 			want.ManifestGet++ // the bundle's manifest
-			want.Other = 2        // the two blobs
+			want.Other = 2     // the two blobs
 			if c := proxy.Requests.Take(); c != want {
 				t.Errorf("requests = %+v, want %+v", c, want)
 			}

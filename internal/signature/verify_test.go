@@ -26,12 +26,18 @@ var reasons = []error{
 }
 
 // requireReason asserts err carries exactly the reason want among all reasons.
-func requireReason(t *testing.T, err error, want error) *signature.Error {
+func requireReason(t *testing.T, err error, want error) {
 	t.Helper()
 	require.Error(t, err)
 	for _, r := range reasons {
-		require.Equal(t, r == want, errors.Is(err, r), "reason %q for error: %v", r, err)
+		require.Equal(t, errors.Is(want, r), errors.Is(err, r), "reason %q for error: %v", r, err)
 	}
+}
+
+// reasonError is requireReason that also returns the *signature.Error.
+func reasonError(t *testing.T, err error, want error) *signature.Error {
+	t.Helper()
+	requireReason(t, err, want)
 	var e *signature.Error
 	require.ErrorAs(t, err, &e)
 	return e
@@ -153,7 +159,7 @@ func TestKeylessBundle(t *testing.T) {
 				data, err := mk(e, e.digestHex, sigtest.WithIdentity("mallory@example.org"))
 				require.NoError(t, err)
 				_, err = e.keyless(t).VerifyJSON(data, e.digest)
-				ve := requireReason(t, err, signature.ErrIdentityMismatch)
+				ve := reasonError(t, err, signature.ErrIdentityMismatch)
 				require.Equal(t, "mallory@example.org", ve.CertIdentity)
 				require.Equal(t, sigtest.DefaultIssuer, ve.CertIssuer)
 				require.Contains(t, err.Error(), `certificate is for "mallory@example.org"`)
@@ -163,7 +169,7 @@ func TestKeylessBundle(t *testing.T) {
 				data, err := mk(e, e.digestHex, sigtest.WithIssuer("https://evil.example.org"))
 				require.NoError(t, err)
 				_, err = e.keyless(t).VerifyJSON(data, e.digest)
-				ve := requireReason(t, err, signature.ErrIdentityMismatch)
+				ve := reasonError(t, err, signature.ErrIdentityMismatch)
 				require.Equal(t, "https://evil.example.org", ve.CertIssuer)
 			})
 			t.Run("expired certificate", func(t *testing.T) {
@@ -217,7 +223,7 @@ func TestDSSEAttestationIsSkipped(t *testing.T) {
 	data, err := sigtest.KeylessDSSEBundle(e.vs, e.digestHex, sigtest.SLSAProvenancePredicateType)
 	require.NoError(t, err)
 	_, err = e.keyless(t).VerifyJSON(data, e.digest)
-	ve := requireReason(t, err, signature.ErrAttestation)
+	ve := reasonError(t, err, signature.ErrAttestation)
 	require.Contains(t, ve.Error(), "attestation, skipped: predicate type https://slsa.dev/provenance/v1")
 	// Skipped whoever the policy is.
 	_, err = keyVerifier(t, newKeyPair(t), nil).VerifyJSON(data, e.digest)

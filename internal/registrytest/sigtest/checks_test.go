@@ -66,7 +66,7 @@ func (checks) Len(t testing.TB, v any, n int, msg ...any) {
 
 func (checks) Empty(t testing.TB, v any, msg ...any) {
 	t.Helper()
-	if rv := reflect.ValueOf(v); rv.IsValid() && !rv.IsZero() && !(rv.Kind() != reflect.Struct && rv.Len() == 0) {
+	if rv := reflect.ValueOf(v); rv.IsValid() && !rv.IsZero() && (rv.Kind() == reflect.Struct || rv.Len() != 0) {
 		t.Fatalf("not empty: %v %v", v, msg)
 	}
 }

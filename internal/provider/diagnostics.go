@@ -317,3 +317,45 @@ func titleCase(s string) string {
 	}
 	return strings.Join(words, " ")
 }
+
+// initialNotKept reports a pin's initial tag that cannot be pinned.
+func initialNotKept(detail string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("initial"), "Initial Tag Not Kept", detail)
+}
+
+// pinNotRefreshed warns that a pin's refresh could not read the registry:
+// the pin and its last facts stay, and nothing moves.
+func pinNotRefreshed(img names.Repository, err error) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Pin Not Refreshed",
+		fmt.Sprintf("The pin of %s was not refreshed: %s\n\nThe pin stays where it is, with what the last refresh read, "+
+			"and nothing moves until a refresh reads the registry again.", img.Name, registryDetail(err)))
+}
+
+// pinHeld warns of a newer tag that move holds back.
+func pinHeld(img names.Repository, pinned, newest, kind, move string) diag.Diagnostic {
+	what := fmt.Sprintf("%s:%s is out (a %s update)", img.Name, newest, kind)
+	if kind == updateDigest {
+		what = fmt.Sprintf("the tag %s:%s points to another image now", img.Name, newest)
+	}
+	return diag.NewAttributeWarningDiagnostic(path.Root("move"), "Pin Held",
+		fmt.Sprintf("The pin stays at %s:%s although %s: move = %q holds it. Set move to let it go that far, or replace "+
+			"the pin with initial = %q (terraform apply -replace) to move it once.", img.Name, pinned, what, move, newest))
+}
+
+// pinnedNotKept warns that the configured filter does not keep the pinned
+// tag, so that the pin cannot move from it.
+func pinnedNotKept(tag, filter string) diag.Diagnostic {
+	return diag.NewAttributeWarningDiagnostic(path.Root("filter"), "Pinned Tag Not Kept By Filter",
+		fmt.Sprintf("The pinned tag %q is not one that filter \"%s\" keeps, so no tag can be compared with it and the pin "+
+			"will not move. Change the filter so that it keeps the pinned tag, or replace the pin with initial set to a tag "+
+			"it keeps (terraform apply -replace).", tag, filter))
+}
+
+// tagMovedSincePlan reports a planned tag whose digest changed between the
+// plan and the apply.
+func tagMovedSincePlan(img names.Repository, tag, planned, now string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Tag Moved Since The Plan",
+		fmt.Sprintf("The plan moved the pin to %s:%s at %s, but the tag points to %s now. Nothing was recorded: the pin "+
+			"stays where it was, so that what was reviewed is what is deployed. Plan again to review the new digest.",
+			img.Name, tag, planned, now))
+}

@@ -342,5 +342,5 @@ func (p *registryProvider) Functions(context.Context) []func() function.Function
 }
 
 func (p *registryProvider) Resources(context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{newPinResource}
 }

@@ -6,7 +6,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registry/names"
@@ -49,7 +51,7 @@ func (v parsed) ValidateString(_ context.Context, req validator.StringRequest, r
 	}
 }
 
-// pairValidator is a data source's config validator that checks two
+// pairValidator is a data source's or resource's config validator that checks two
 // string attributes together; check sees them null or unknown as they are.
 type pairValidator struct {
 	description   string
@@ -57,19 +59,32 @@ type pairValidator struct {
 	check         func(first, second types.String) diag.Diagnostics
 }
 
-var _ datasource.ConfigValidator = pairValidator{}
+var (
+	_ datasource.ConfigValidator = pairValidator{}
+	_ resource.ConfigValidator   = pairValidator{}
+)
 
 func (v pairValidator) Description(context.Context) string { return v.description }
 
 func (v pairValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
 func (v pairValidator) ValidateDataSource(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	resp.Diagnostics.Append(v.validate(ctx, req.Config)...)
+}
+
+func (v pairValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	resp.Diagnostics.Append(v.validate(ctx, req.Config)...)
+}
+
+func (v pairValidator) validate(ctx context.Context, config tfsdk.Config) diag.Diagnostics {
 	var first, second types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(v.first), &first)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(v.second), &second)...)
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(v.check(first, second)...)
+	var diags diag.Diagnostics
+	diags.Append(config.GetAttribute(ctx, path.Root(v.first), &first)...)
+	diags.Append(config.GetAttribute(ctx, path.Root(v.second), &second)...)
+	if !diags.HasError() {
+		diags.Append(v.check(first, second)...)
 	}
+	return diags
 }
 
 // imageRegistryValidator checks image and registry together once both are

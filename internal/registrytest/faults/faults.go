@@ -112,6 +112,13 @@ func (p *FaultProxy) Inject(f Fault) {
 	p.faults = append(p.faults, &activeFault{Fault: f})
 }
 
+// Clear removes every fault: the registry answers again.
+func (p *FaultProxy) Clear() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.faults = nil
+}
+
 // Hits returns how many requests the faults whose Path is path have hit.
 func (p *FaultProxy) Hits(path string) int {
 	p.mu.Lock()

@@ -226,6 +226,13 @@ func (w *Workspace) TryPlan(dir string, extra ...string) ([]byte, time.Duration,
 	return Run(dir, w.env, w.terraform, args...)
 }
 
+// TryRun runs Terraform in dir with args (apply, show, ...) and returns
+// its output and error.
+func (w *Workspace) TryRun(dir string, args ...string) ([]byte, error) {
+	out, _, err := Run(dir, w.env, w.terraform, args...)
+	return out, err
+}
+
 // Show returns what `terraform show -json` prints of the plan that [Plan]
 // saved in dir.
 func (w *Workspace) Show(tb testing.TB, dir string) []byte {

@@ -230,14 +230,27 @@ func emptyTagList(img names.Repository, mirror string) diag.Diagnostic {
 // newLineInAnotherShape warns that the tag in use is at the end of its
 // shape while a tag of another shape opens a new line.
 func newLineInAnotherShape(img names.Repository, current, other string, final bool) diag.Diagnostic {
+	return diag.NewAttributeWarningDiagnostic(path.Root("current"), "Newer Tags In Another Shape",
+		leftBehindDetail(img, "current", current, other, final)+fmt.Sprintf(" Set current = %q to move to it; "+
+			"variant = \"any\" follows the newest tag of any shape instead, a newer pre-release included unless constraint or exclude leaves it out.", other))
+}
+
+// pinLeftBehind is newLineInAnotherShape for a pin.
+func pinLeftBehind(img names.Repository, pinned, other string, final bool) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Newer Tags In Another Shape",
+		leftBehindDetail(img, "the pinned tag", pinned, other, final)+fmt.Sprintf(" To move to it, replace the pin with "+
+			"initial = %q (terraform apply -replace); variant = \"any\" lets the pin move to tags of any shape.", other))
+}
+
+// leftBehindDetail says why a tag in use is left behind by a tag of
+// another shape.
+func leftBehindDetail(img names.Repository, what, current, other string, final bool) string {
 	why := "opens a new major or minor line: the project may have changed its tag scheme"
 	if final {
 		why = fmt.Sprintf("is the final release of the pre-release %q, or a later release, and a pre-release pin never moves to a release on its own", current)
 	}
-	return diag.NewAttributeWarningDiagnostic(path.Root("current"), "Newer Tags In Another Shape",
-		fmt.Sprintf("No tag of %s has the shape of current %q (%s) and is newer than it, but %s, of another shape, %s. Set current = %q to move to it; "+
-			"variant = \"any\" follows the newest tag of any shape instead, a newer pre-release included unless constraint or exclude leaves it out.",
-			img.Name, current, tagfilter.Shape(current), other, why, other))
+	return fmt.Sprintf("No tag of %s has the shape of %s %q (%s) and is newer than it, but %s, of another shape, %s.",
+		img.Name, what, current, tagfilter.Shape(current), other, why)
 }
 
 // invalidRegistryAPI reports a registry_api entry the provider cannot use.

@@ -771,8 +771,7 @@ func (r *pinResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		resp.Diagnostics.Append(pinHeld(img, target.Tag, plan.NewestTag.ValueString(), plan.UpdateKind.ValueString(), plan.move()))
 	}
 	if rec.OtherShape != "" && !moves {
-		d := newLineInAnotherShape(img, pinned.Tag, rec.OtherShape, rec.Prerelease)
-		resp.Diagnostics.AddWarning(d.Summary(), strings.Replace(d.Detail(), "Set current = ", "Replace the pin with initial = ", 1))
+		resp.Diagnostics.Append(pinLeftBehind(img, pinned.Tag, rec.OtherShape, rec.Prerelease))
 	}
 	if known(plan.Filter) || plan.Filter.IsNull() {
 		if f, err := filterOf(plan.Filter); err == nil && !f.Keep(pinned.Tag) && !moves {

@@ -1,0 +1,3 @@
+# A pin is imported by <image>:<tag>@<digest>, the image spelled as in the
+# configuration; without the digest, the tag's digest now is recorded.
+terraform import registry_pin.nginx 'nginx:1.27.3@sha256:6af79ae5de407283dcea8b00d5c37ace95441fd58a8b1d2aa1ed93f5511bb18c'

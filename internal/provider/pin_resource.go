@@ -744,6 +744,9 @@ func (r *pinResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	if plan.Image.IsUnknown() || plan.Registry.IsUnknown() || err != nil {
 		return // replaced, or reported by the validators
 	}
+	if before, err := state.image(); err != nil || before.Key() != img.Key() {
+		return // another image: replaced, and the create pins at apply
+	}
 	if plan.Move.IsUnknown() {
 		// Where the pin goes is known at apply only.
 		plan.Tag, plan.Digest, plan.ImageRef, plan.PinnedRef, plan.ID = types.StringUnknown(), types.StringUnknown(), types.StringUnknown(), types.StringUnknown(), types.StringUnknown()

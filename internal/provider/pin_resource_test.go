@@ -458,3 +458,23 @@ func TestPinStateUpgrade(t *testing.T) {
 		}
 	}
 }
+
+// TestPinImageChange: the same repository spelled another way (registry
+// split from image) is an update in place; another repository replaces the
+// pin.
+func TestPinImageChange(t *testing.T) {
+	t.Parallel()
+	p := newPinRegistry(t, registrytest.NewInProcess(t), "1.0.0")
+	p.reg.PushImage(t, "team/other", "5.0.0")
+	other := strings.Replace(p.config(), "/team/app", "/team/other", 1)
+	split := strings.Replace(p.config(), `image = "`+p.proxy.Host+`/team/app"`, `registry = "`+p.proxy.Host+`"`+"\n image = \"team/app\"", 1)
+	unitTest(t,
+		resource.TestStep{Config: p.config(), ConfigStateChecks: p.pinAt("1.0.0", "1.0.0", "none")},
+		resource.TestStep{Config: split, ConfigPlanChecks: planned(plancheck.ResourceActionUpdate), ConfigStateChecks: p.pinAt("1.0.0", "1.0.0", "none")},
+		resource.TestStep{
+			Config:            other,
+			ConfigPlanChecks:  planned(plancheck.ResourceActionReplace, plancheck.ExpectUnknownValue(pinAddr, tfjsonpath.New("tag"))),
+			ConfigStateChecks: []statecheck.StateCheck{expect(pinAddr, "tag", knownvalue.StringExact("5.0.0"))},
+		},
+	)
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/sigstore/sigstore-go/pkg/root"
 	"github.com/sigstore/sigstore-go/pkg/testing/ca"
 
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/require"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/sigtest"
 )
 

@@ -15,6 +15,7 @@ import (
 	"github.com/sigstore/sigstore/pkg/cryptoutils"
 	"github.com/sigstore/sigstore/pkg/signature"
 
+	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/require"
 	"github.com/seed-a8ff584c/terraform-provider-registry/internal/registrytest/sigtest"
 )
 

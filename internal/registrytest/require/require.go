@@ -1,4 +1,7 @@
-package sigtest_test
+// Package require is the handful of assertions that the signature tests
+// use, on the standard library, named as testify's require names them:
+// each stops the test when it fails.
+package require
 
 import (
 	"errors"
@@ -8,77 +11,70 @@ import (
 	"testing"
 )
 
-// checks is the handful of assertions these tests use, on the standard
-// library: each stops the test when it fails.
-type checks struct{}
-
-// require holds the assertions, named as the call sites read.
-var require checks
-
-func (checks) NoError(t testing.TB, err error, msg ...any) {
+func NoError(t testing.TB, err error, msg ...any) {
 	t.Helper()
 	if err != nil {
 		t.Fatalf("unexpected error: %v %v", err, msg)
 	}
 }
 
-func (checks) Error(t testing.TB, err error, msg ...any) {
+func Error(t testing.TB, err error, msg ...any) {
 	t.Helper()
 	if err == nil {
 		t.Fatalf("no error %v", msg)
 	}
 }
 
-func (checks) ErrorAs(t testing.TB, err error, target any, msg ...any) {
+func ErrorAs(t testing.TB, err error, target any, msg ...any) {
 	t.Helper()
 	if !errors.As(err, target) {
 		t.Fatalf("error %v is not a %T %v", err, target, msg)
 	}
 }
 
-func (checks) Equal(t testing.TB, want, got any, msg ...any) {
+func Equal(t testing.TB, want, got any, msg ...any) {
 	t.Helper()
 	if !reflect.DeepEqual(want, got) {
 		t.Fatalf("got %v, want %v %v", got, want, msg)
 	}
 }
 
-func (checks) True(t testing.TB, v bool, msg ...any) {
+func True(t testing.TB, v bool, msg ...any) {
 	t.Helper()
 	if !v {
 		t.Fatalf("false %v", msg)
 	}
 }
 
-func (checks) False(t testing.TB, v bool, msg ...any) {
+func False(t testing.TB, v bool, msg ...any) {
 	t.Helper()
 	if v {
 		t.Fatalf("true %v", msg)
 	}
 }
 
-func (checks) Len(t testing.TB, v any, n int, msg ...any) {
+func Len(t testing.TB, v any, n int, msg ...any) {
 	t.Helper()
 	if l := reflect.ValueOf(v).Len(); l != n {
 		t.Fatalf("length %d, want %d: %v %v", l, n, v, msg)
 	}
 }
 
-func (checks) Empty(t testing.TB, v any, msg ...any) {
+func Empty(t testing.TB, v any, msg ...any) {
 	t.Helper()
 	if rv := reflect.ValueOf(v); rv.IsValid() && !rv.IsZero() && (rv.Kind() == reflect.Struct || rv.Len() != 0) {
 		t.Fatalf("not empty: %v %v", v, msg)
 	}
 }
 
-func (checks) NotEmpty(t testing.TB, v any, msg ...any) {
+func NotEmpty(t testing.TB, v any, msg ...any) {
 	t.Helper()
 	if rv := reflect.ValueOf(v); !rv.IsValid() || rv.IsZero() || (rv.Kind() != reflect.Struct && rv.Len() == 0) {
 		t.Fatalf("empty %v", msg)
 	}
 }
 
-func (checks) Contains(t testing.TB, s, sub any, msg ...any) {
+func Contains(t testing.TB, s, sub any, msg ...any) {
 	t.Helper()
 	switch v := s.(type) {
 	case string:

@@ -60,15 +60,21 @@ func imageSchema(tagHint, description string, attributes map[string]schema.Attri
 }
 
 func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
+	b.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
+}
+
+// providerDataOf is the provider's data as Configure hands it to a data
+// source or resource: nil before the provider is configured, and an error
+// in diags when it is not the provider's.
+func providerDataOf(given any, diags *diag.Diagnostics) *providerData {
+	if given == nil {
+		return nil
 	}
-	data, ok := req.ProviderData.(*providerData)
+	data, ok := given.(*providerData)
 	if !ok {
-		resp.Diagnostics.Append(unexpectedProviderData(req.ProviderData))
-		return
+		diags.Append(unexpectedProviderData(given))
 	}
-	b.data = data
+	return data
 }
 
 // imageAttribute is the image argument; tagHint says where a tag written

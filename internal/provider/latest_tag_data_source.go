@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -182,11 +181,7 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 		resp.Diagnostics.Append(noTagsListed(img, list.Mirror))
 		return
 	}
-	shown := candidatesShown
-	if a.walks() {
-		shown = maxWalked
-	}
-	sel := a.filter.SelectWith(list.Tags, a.rules, shown)
+	sel := a.filter.SelectWith(list.Tags, a.rules, a.shown())
 	tflog.Debug(ctx, "selected the newest tags", map[string]any{
 		"image": img.Name, "filter": a.filter.String(), "constraint": a.rules.Constraint.String(), "shape": a.rules.Shape,
 		"tags_listed": list.Listed(), "tags_invalid": list.Invalid, "tags_kept": sel.Kept,
@@ -200,26 +195,8 @@ func (d *latestTagDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 	chosen, err := d.data.choose(ctx, img, list, sel, a)
 	resp.Diagnostics.Append(chosen.warnings...)
-	var noPush *noPushTimeError
-	var pushErr *pushTimeError
-	var rootErr *trustedRootError
-	switch {
-	case errors.As(err, &noPush):
-		resp.Diagnostics.Append(noPushTime(img, noPush.api))
-		return
-	case errors.As(err, &pushErr):
-		resp.Diagnostics.Append(cannotReadPushTime(img, pushErr.err))
-		return
-	case errors.As(err, &rootErr):
-		resp.Diagnostics.Append(cannotFetchTrustedRoot(rootErr.err))
-		return
-	}
 	if err != nil {
-		if a.walks() {
-			resp.Diagnostics.Append(cannotReadImage(err))
-		} else {
-			resp.Diagnostics.Append(cannotReadDigest(err))
-		}
+		resp.Diagnostics.Append(walkError(err, img, a))
 		return
 	}
 	if chosen.tag == "" {
@@ -247,6 +224,15 @@ type latestTagArgs struct {
 // walks reports whether the rules need the candidates' images.
 func (a latestTagArgs) walks() bool {
 	return a.platform != nil || a.minAge > 0 || a.signature != nil
+}
+
+// shown is how many of the newest kept tags a selection keeps: those the
+// walk may read, else those logged and named in errors.
+func (a latestTagArgs) shown() int {
+	if a.walks() {
+		return maxWalked
+	}
+	return candidatesShown
 }
 
 // args parses the model's arguments, reporting each error at its attribute.
@@ -381,18 +367,24 @@ func noMatchDetail(img names.Repository, a latestTagArgs, list *registry.TagList
 
 // currentKeptValidator checks, once filter and current are known, that the
 // filter keeps current.
-var currentKeptValidator = pairValidator{
-	description: "current must be a tag that the filter keeps",
-	first:       "filter",
-	second:      "current",
-	check: func(filterV, current types.String) diag.Diagnostics {
-		if filterV.IsUnknown() || !known(current) {
-			return nil
-		}
-		filter, err := filterOf(filterV)
-		if err != nil || filter.Keep(current.ValueString()) {
-			return nil // a bad filter is reported by its own validator
-		}
-		return diag.Diagnostics{currentNotKept(current.ValueString(), filter.String())}
-	},
+var currentKeptValidator = filterKeepsValidator("current", currentNotKept)
+
+// filterKeepsValidator checks, once filter and the tag argument attr are
+// known, that the filter keeps the tag; notKept reports it when not.
+func filterKeepsValidator(attr string, notKept func(tag, filter string) diag.Diagnostic) pairValidator {
+	return pairValidator{
+		description: attr + " must be a tag that the filter keeps",
+		first:       "filter",
+		second:      attr,
+		check: func(filterV, tag types.String) diag.Diagnostics {
+			if filterV.IsUnknown() || !known(tag) {
+				return nil
+			}
+			filter, err := filterOf(filterV)
+			if err != nil || filter.Keep(tag.ValueString()) {
+				return nil // a bad filter is reported by its own validator
+			}
+			return diag.Diagnostics{notKept(tag.ValueString(), filter.String())}
+		},
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -94,15 +95,7 @@ func (r *pinResource) Metadata(_ context.Context, req resource.MetadataRequest, 
 }
 
 func (r *pinResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.Append(unexpectedProviderData(req.ProviderData))
-		return
-	}
-	r.data = data
+	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *pinResource) ConfigValidators(context.Context) []resource.ConfigValidator {
@@ -111,22 +104,10 @@ func (r *pinResource) ConfigValidators(context.Context) []resource.ConfigValidat
 
 // initialKeptValidator checks, once filter and initial are known, that the
 // filter keeps initial.
-var initialKeptValidator = pairValidator{
-	description: "initial must be a tag that the filter keeps",
-	first:       "filter",
-	second:      "initial",
-	check: func(filterV, initial types.String) diag.Diagnostics {
-		if filterV.IsUnknown() || !known(initial) {
-			return nil
-		}
-		filter, err := filterOf(filterV)
-		if err != nil || filter.Keep(initial.ValueString()) {
-			return nil
-		}
-		return diag.Diagnostics{initialNotKept(fmt.Sprintf("initial tag %q is not one that filter \"%s\" keeps. "+
-			"Set initial to a tag the filter keeps, or change the filter.", initial.ValueString(), filter))}
-	},
-}
+var initialKeptValidator = filterKeepsValidator("initial", func(tag, filter string) diag.Diagnostic {
+	return initialNotKept(fmt.Sprintf("initial tag %q is not one that filter \"%s\" keeps. "+
+		"Set initial to a tag the filter keeps, or change the filter.", tag, filter))
+})
 
 func (r *pinResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	// The rule arguments are the data source's, word for word.
@@ -295,10 +276,15 @@ type pinRefresh struct {
 	Prerelease bool                 `json:"prerelease,omitempty"`
 }
 
-// privateState is what reads and writes a resource's private state.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}
+// privateState reads a resource's private state; privateWriter writes it.
+type (
+	privateState interface {
+		GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	}
+	privateWriter interface {
+		SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+	}
+)
 
 // readRefresh reads what the last refresh recorded; empty when none did.
 func readRefresh(ctx context.Context, p privateState) (pinRefresh, diag.Diagnostics) {
@@ -409,8 +395,8 @@ func (r *pinResource) begin(ctx context.Context, diags *diag.Diagnostics) (conte
 	return ctx, cancel, true
 }
 
-// within reports whether a move of kind, from a tag of shape from to one
-// of shape to, is within level.
+// within reports whether a move of kind is within level; sameShape says
+// whether the newer tag has the pinned tag's shape.
 func within(level string, kind tagfilter.UpdateKind, sameShape bool) bool {
 	switch level {
 	case movePatch:
@@ -433,16 +419,8 @@ func (r *pinResource) refresh(ctx context.Context, img names.Repository, a lates
 	if err != nil {
 		return nil, rec, nil, err
 	}
-	shown := candidatesShown
-	if a.walks() {
-		shown = maxWalked
-	}
-	choose := func(rules tagfilter.Rules) (*pinTarget, tagfilter.Selection, error) {
-		sel := a.filter.SelectWith(list.Tags, rules, shown)
-		if !sel.Found() {
-			return nil, sel, nil
-		}
-		chosen, err := r.data.choose(ctx, img, list, sel, a)
+	choose := func(a latestTagArgs) (*pinTarget, tagfilter.Selection, error) {
+		chosen, sel, err := r.data.newestOf(ctx, img, list, a)
 		warnings.Append(chosen.warnings...)
 		if err != nil || chosen.tag == "" {
 			return nil, sel, err
@@ -450,7 +428,7 @@ func (r *pinResource) refresh(ctx context.Context, img names.Repository, a lates
 		t := targetOf(chosen)
 		return &t, sel, nil
 	}
-	newest, sel, err := choose(a.rules)
+	newest, sel, err := choose(a)
 	if err != nil {
 		return nil, rec, warnings, err
 	}
@@ -476,9 +454,9 @@ func (r *pinResource) refresh(ctx context.Context, img names.Repository, a lates
 		if newest != nil && keep(level)(newest.Tag) {
 			t = newest // the newest of all is the newest within the level
 		} else {
-			rules := a.rules
-			rules.Keep = keep(level)
-			if t, _, err = choose(rules); err != nil {
+			within := a
+			within.rules.Keep = keep(level)
+			if t, _, err = choose(within); err != nil {
 				return nil, pinRefresh{}, warnings, err
 			}
 		}
@@ -551,16 +529,8 @@ func (r *pinResource) Create(ctx context.Context, req resource.CreateRequest, re
 // every rule, else the newest tag that is not a pre-release, else the
 // newest.
 func (r *pinResource) first(ctx context.Context, img names.Repository, list *registry.TagList, a latestTagArgs, initial types.String, shape bool, diags *diag.Diagnostics) (chosenTag, bool) {
-	shown := candidatesShown
-	if a.walks() {
-		shown = maxWalked
-	}
 	try := func(a latestTagArgs) (chosenTag, tagfilter.Selection, bool) {
-		sel := a.filter.SelectWith(list.Tags, a.rules, shown)
-		if !sel.Found() {
-			return chosenTag{}, sel, true
-		}
-		chosen, err := r.data.choose(ctx, img, list, sel, a)
+		chosen, sel, err := r.data.newestOf(ctx, img, list, a)
 		diags.Append(chosen.warnings...)
 		if err != nil {
 			diags.Append(walkError(err, img, a))
@@ -603,42 +573,13 @@ func (r *pinResource) first(ctx context.Context, img names.Repository, list *reg
 	return chosen, true
 }
 
-// walkError is the diagnostic of a failed walk over the candidates.
-func walkError(err error, img names.Repository, a latestTagArgs) diag.Diagnostic {
-	var noPush *noPushTimeError
-	var pushErr *pushTimeError
-	var rootErr *trustedRootError
-	switch {
-	case errors.As(err, &noPush):
-		return noPushTime(img, noPush.api)
-	case errors.As(err, &pushErr):
-		return cannotReadPushTime(img, pushErr.err)
-	case errors.As(err, &rootErr):
-		return cannotFetchTrustedRoot(rootErr.err)
-	case a.walks():
-		return cannotReadImage(err)
-	default:
-		return cannotReadDigest(err)
-	}
-}
-
 // initialDetail explains why initial cannot be pinned.
 func initialDetail(img names.Repository, a latestTagArgs, list *registry.TagList, sel tagfilter.Selection, walked walkCounts, tag string) string {
-	if !listed(list, tag) {
+	if !slices.Contains(list.Tags, tag) {
 		return fmt.Sprintf("initial tag %q is not among the %d tags that %s lists. Set initial to a tag the image has.", tag, list.Listed(), img.Name)
 	}
 	detail := noMatchDetail(img, a, list, sel, walked)
 	return fmt.Sprintf("initial tag %q of %s does not pass every rule. %s", tag, img.Name, detail)
-}
-
-// listed reports whether list holds tag.
-func listed(list *registry.TagList, tag string) bool {
-	for _, t := range list.Tags {
-		if t == tag {
-			return true
-		}
-	}
-	return false
 }
 
 // observe sets the newest tag and how the pin compares with it.
@@ -651,10 +592,7 @@ func (m *pinModel) observe(newest *pinTarget, filter *tagfilter.Filter) {
 }
 
 // writeRefresh records what a refresh learned in private state.
-func writeRefresh(ctx context.Context, p interface {
-	SetKey(context.Context, string, []byte) diag.Diagnostics
-}, rec pinRefresh,
-) diag.Diagnostics {
+func writeRefresh(ctx context.Context, p privateWriter, rec pinRefresh) diag.Diagnostics {
 	b, err := json.Marshal(rec)
 	if err != nil {
 		return diag.Diagnostics{diag.NewErrorDiagnostic("Internal Error", err.Error())}
@@ -754,7 +692,9 @@ func (r *pinResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
-	a, _ := state.args(ctx) // the rules of the last refresh, which the levels were measured by
+	// The filter of the last refresh, which the levels were measured by;
+	// only the filter: planning verifies no signature policy.
+	filter, filterErr := filterOf(state.Filter)
 	pinned := state.pinned()
 	target, moves := rec.target(plan.move(), pinned)
 	plan.setPin(img, target)
@@ -763,8 +703,8 @@ func (r *pinResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		plan.PinnedAt = types.StringUnknown()
 	}
 	plan.NewestTag, plan.NewestDigest = state.NewestTag, state.NewestDigest
-	if a.filter != nil {
-		plan.compare(a.filter)
+	if filterErr == nil {
+		plan.compare(filter)
 	} else {
 		plan.UpdateAvailable, plan.UpdateKind = state.UpdateAvailable, state.UpdateKind
 	}
@@ -806,10 +746,9 @@ func (r *pinResource) Update(ctx context.Context, req resource.UpdateRequest, re
 		resp.Diagnostics.Append(diags...)
 		t, _ := rec.target(plan.move(), state.pinned())
 		plan.setPin(img, t)
-		a, _ := state.args(ctx)
 		plan.NewestTag, plan.NewestDigest = state.NewestTag, state.NewestDigest
-		if a.filter != nil {
-			plan.compare(a.filter)
+		if filter, err := filterOf(state.Filter); err == nil {
+			plan.compare(filter)
 		}
 	}
 	moved := plan.Tag.ValueString() != state.Tag.ValueString() || plan.Digest.ValueString() != state.Digest.ValueString()
@@ -820,8 +759,8 @@ func (r *pinResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	}
 	// What was reviewed is what is deployed: the planned tag must still
 	// have the planned digest.
-	a, _ := state.args(ctx)
-	facts, err := r.digestOf(ctx, img, plan.Tag.ValueString(), a.platform)
+	var ignored diag.Diagnostics // a platform the last refresh could parse
+	facts, err := r.digestOf(ctx, img, plan.Tag.ValueString(), platformArg(state.Platform, &ignored))
 	if err != nil {
 		resp.Diagnostics.Append(cannotReadDigest(err))
 		return

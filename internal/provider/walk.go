@@ -241,3 +241,36 @@ func formatAge(d time.Duration) string {
 	}
 	return d.String()
 }
+
+// walkError is the diagnostic of a failed choose: a push time that could
+// not be read, a trusted root that could not be fetched, or an image (a
+// digest, without a walk) that could not be read.
+func walkError(err error, img names.Repository, a latestTagArgs) diag.Diagnostic {
+	var noPush *noPushTimeError
+	var pushErr *pushTimeError
+	var rootErr *trustedRootError
+	switch {
+	case errors.As(err, &noPush):
+		return noPushTime(img, noPush.api)
+	case errors.As(err, &pushErr):
+		return cannotReadPushTime(img, pushErr.err)
+	case errors.As(err, &rootErr):
+		return cannotFetchTrustedRoot(rootErr.err)
+	case a.walks():
+		return cannotReadImage(err)
+	default:
+		return cannotReadDigest(err)
+	}
+}
+
+// newestOf selects among list's tags by a's filter and rules and chooses
+// the newest that the walk keeps: chosen.tag is "" when none is, with sel
+// and chosen.walked saying why.
+func (d *providerData) newestOf(ctx context.Context, img names.Repository, list *registry.TagList, a latestTagArgs) (chosenTag, tagfilter.Selection, error) {
+	sel := a.filter.SelectWith(list.Tags, a.rules, a.shown())
+	if !sel.Found() {
+		return chosenTag{}, sel, nil
+	}
+	chosen, err := d.choose(ctx, img, list, sel, a)
+	return chosen, sel, err
+}
